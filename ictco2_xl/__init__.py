@@ -1,0 +1,17 @@
+"""ictco2_xl: the CO2-reduction models of the 2010 WWF / China Mobile low-carbon ICT report, as a
+vectorised Python library (``ictco2_xl.core``) with Excel adapters around it.
+
+>>> import ictco2_xl as ix
+>>> round(ix.get_model("LOGISTICS_REDUCTION")())        # the report's Chongqing case, t CO2
+101805
+>>> ix.functions.logistics_potential(2030, 0.5) > 2e8    # =LOGISTICS_POTENTIAL(2030, 0.5)
+True
+"""
+__version__ = "0.1.0"
+
+from .core import (MODELS, FactorSet, InputError, Model, Result, get_factor_set, get_model,  # noqa: E402
+                   load_factor_set)
+from .core import functions  # noqa: E402
+
+__all__ = ["MODELS", "FactorSet", "InputError", "Model", "Result", "get_factor_set", "get_model",
+           "load_factor_set", "functions", "__version__"]

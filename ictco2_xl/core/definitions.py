@@ -1,0 +1,382 @@
+"""The building blocks of a model definition: inputs, equations (steps), data tables, scenarios.
+
+A model is written once with these classes. Everything else — the Python call, the worksheet
+function, the template's formulas, the reference docs and the reconciliation — is derived from it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Callable, Mapping, Sequence
+
+import numpy as np
+
+from .errors import DefinitionError
+from .expr import Expression
+
+_NAME = re.compile(r"^[a-z][a-z0-9]*(_+[a-z0-9]+)+$")
+
+
+def _check_name(name: str, what: str) -> None:
+    # An underscore keeps every name clear of Excel cell references (e.g. "tkm2008" is a cell in XFD range).
+    if not _NAME.match(name):
+        raise DefinitionError(f"{what} name {name!r} must be snake_case with at least one underscore")
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """Valid range of an input; ``None`` means unbounded on that side."""
+
+    lo: float | None = None
+    hi: float | None = None
+    lo_open: bool = False
+    hi_open: bool = False
+
+    def rule(self) -> str:
+        def num(v):
+            return f"{v:g}"
+        if self.lo is not None and self.hi is not None:
+            if not self.lo_open and not self.hi_open:
+                return f"must be between {num(self.lo)} and {num(self.hi)}"
+            lo = "greater than" if self.lo_open else "at least"
+            hi = "less than" if self.hi_open else "at most"
+            return f"must be {lo} {num(self.lo)} and {hi} {num(self.hi)}"
+        if self.lo is not None:
+            return f"must be {'greater than' if self.lo_open else 'at least'} {num(self.lo)}"
+        if self.hi is not None:
+            return f"must be {'less than' if self.hi_open else 'at most'} {num(self.hi)}"
+        return "must be a finite number"
+
+    def bad(self, arr: np.ndarray) -> np.ndarray:
+        """Boolean mask of elements outside the range."""
+        bad = np.zeros(np.shape(arr), dtype=bool)
+        if self.lo is not None:
+            bad |= (arr <= self.lo) if self.lo_open else (arr < self.lo)
+        if self.hi is not None:
+            bad |= (arr >= self.hi) if self.hi_open else (arr > self.hi)
+        return bad
+
+    def sample_range(self, default: float) -> tuple[float, float]:
+        """A finite range for random testing: the bounds, or a band around the default."""
+        span = max(abs(default), 1.0)
+        lo = self.lo if self.lo is not None else default - 10 * span
+        hi = self.hi if self.hi is not None else default + 10 * span
+        return lo, hi
+
+
+POSITIVE = Bounds(0, None, lo_open=True)
+NON_NEGATIVE = Bounds(0, None)
+FRACTION = Bounds(0, 1)
+
+
+@dataclass(frozen=True)
+class YearSeries:
+    """A default that depends on the year: the report's values at anchor years, interpolated between.
+
+    ``interp`` is ``geometric`` (constant growth rate between anchors, for quantities that grow) or
+    ``linear`` (for shares and rates). Anchor years give exactly the report's values.
+    """
+
+    points: tuple[tuple[int, float], ...]
+    interp: str = "linear"
+
+    def __post_init__(self):
+        if self.interp not in ("linear", "geometric"):
+            raise DefinitionError(f"YearSeries interp must be linear or geometric, got {self.interp!r}")
+        years = [y for y, _ in self.points]
+        if years != sorted(set(years)):
+            raise DefinitionError("YearSeries anchor years must be strictly increasing")
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return tuple(y for y, _ in self.points)
+
+    @property
+    def values(self) -> tuple[float, ...]:
+        return tuple(v for _, v in self.points)
+
+    def at(self, year) -> np.ndarray:
+        y = np.asarray(year, dtype=float)
+        xs = np.array(self.years, float)
+        vs = np.array(self.values, float)
+        if self.interp == "geometric":
+            out = np.exp(np.interp(y, xs, np.log(vs)))
+        else:
+            out = np.interp(y, xs, vs)
+        # Anchor years give the report's value exactly (exp(log(v)) can be off in the last bit).
+        idx = np.clip(np.searchsorted(xs, y), 0, len(xs) - 1)
+        return np.where(xs[idx] == y, vs[idx], out)
+
+    def describe(self) -> str:
+        pts = ", ".join(f"{y}: {v:g}" for y, v in self.points)
+        return f"by year ({pts}; {self.interp} in between)"
+
+
+@dataclass(frozen=True)
+class DataSeries:
+    """A data table from the report that an equation fits a trend to (e.g. Table 5-7)."""
+
+    name: str
+    x: tuple[float, ...]
+    y: tuple[float, ...]
+    x_label: str
+    y_label: str
+    unit: str
+    source: str
+    note: str = ""
+
+    def __post_init__(self):
+        _check_name(self.name, "data table")
+        if len(self.x) != len(self.y) or len(self.x) < 2:
+            raise DefinitionError(f"data table {self.name} needs two equal-length columns")
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A default computed from other models (e.g. E1 = the sum of the fourteen appendix models)."""
+
+    compute: Callable[[object], float]  # receives the FactorSet in use
+    description: str
+
+
+@dataclass(frozen=True)
+class Input:
+    """One model input.
+
+    ``provenance``: ``stated`` (printed in the report), ``implied`` (only the report's arithmetic implies
+    it: ``note`` names the value the report states, if any), ``assumed`` (ours, where the report is
+    silent: ``note`` says why). Inputs with ``factor`` take their default from the selected factor set.
+    ``extensive`` marks activity inputs: scaling all of a model's extensive inputs together by k scales
+    its primary result by k (checked by property tests).
+    """
+
+    name: str
+    label: str
+    label_zh: str
+    unit: str
+    default: float | YearSeries | Derived | None = None
+    bounds: Bounds = NON_NEGATIVE
+    source: str = ""
+    factor: str | None = None
+    provenance: str = "stated"
+    note: str = ""
+    integer: bool = False
+    extensive: bool = False
+    scope: str | None = None  # model id used to look up model-specific factors
+
+    def __post_init__(self):
+        _check_name(self.name, "input")
+        if self.provenance not in ("stated", "implied", "assumed"):
+            raise DefinitionError(f"input {self.name}: provenance must be stated, implied or assumed")
+        if (self.default is None) == (self.factor is None):
+            raise DefinitionError(f"input {self.name}: give exactly one of default or factor")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One labelled equation; its name becomes a variable later steps (and outputs) can use."""
+
+    name: str
+    expr: Expression
+    unit: str
+    label: str
+    label_zh: str = ""
+    note: str = ""
+
+    def __post_init__(self):
+        _check_name(self.name, "step")
+        if isinstance(self.expr, str):
+            object.__setattr__(self, "expr", Expression(self.expr))
+
+
+@dataclass(frozen=True)
+class WorksheetFunction:
+    """A worksheet/Python function derived from a model: one output, the inputs it depends on."""
+
+    name: str          # Excel name, e.g. LOGISTICS_REDUCTION
+    model: "Model"
+    output: str        # step name
+    description: str
+    args: tuple[Input, ...]
+
+    @property
+    def python_name(self) -> str:
+        return self.name.lower()
+
+    @property
+    def unit(self) -> str:
+        return self.model.step(self.output).unit
+
+
+@dataclass
+class Model:
+    id: str
+    function: str
+    title: str
+    title_zh: str
+    kind: str                     # appendix | rollup | potential
+    section: str
+    description: str
+    inputs: Sequence[Input]
+    steps: Sequence[Step]
+    primary: str
+    data: Sequence[DataSeries] = ()
+    scenarios: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    functions: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # extra: NAME -> (step, description)
+    results: Sequence[str] = ()   # steps shown as results (defaults to all steps)
+    notes: Sequence[str] = ()     # discrepancies and caveats, shown in docs and templates
+    arg_order: Sequence[str] = ()  # inputs that lead the worksheet argument list
+
+    def __post_init__(self):
+        if not re.match(r"^[a-z][a-z0-9_]*$", self.id):
+            raise DefinitionError(f"model id {self.id!r} must be snake_case")
+        if self.kind not in ("appendix", "rollup", "potential"):
+            raise DefinitionError(f"{self.id}: kind must be appendix, rollup or potential")
+        self.inputs = tuple(i if i.scope else replace(i, scope=self.id) for i in self.inputs)
+        self.steps = tuple(self.steps)
+        self.data = tuple(self.data)
+        self.results = tuple(self.results) or tuple(s.name for s in self.steps)
+        self.notes = tuple(self.notes)
+        self._validate()
+
+    def _validate(self):
+        known: set[str] = set()
+        for coll, what in ((self.inputs, "input"), (self.steps, "step"), (self.data, "data table")):
+            for item in coll:
+                if item.name in known:
+                    raise DefinitionError(f"{self.id}: {what} {item.name} defined twice")
+                known.add(item.name)
+        data_names = {d.name for d in self.data}
+        defined = {i.name for i in self.inputs}
+        for s in self.steps:
+            missing = s.expr.names - defined
+            if missing:
+                raise DefinitionError(f"{self.id}: step {s.name} uses undefined {sorted(missing)}")
+            if s.expr.series - data_names:
+                raise DefinitionError(f"{self.id}: step {s.name} uses unknown data table(s) {sorted(s.expr.series - data_names)}")
+            defined.add(s.name)
+        for name in (self.primary, *self.results, *(v[0] for v in self.functions.values())):
+            if name not in {s.name for s in self.steps}:
+                raise DefinitionError(f"{self.id}: output {name} is not a step")
+        for name, values in self.scenarios.items():
+            for k in values:
+                if k not in {i.name for i in self.inputs}:
+                    raise DefinitionError(f"{self.id}: scenario {name} sets unknown input {k}")
+        for name in self.arg_order:
+            self.input(name)
+        for inp in self.inputs:
+            if isinstance(inp.default, YearSeries) and "target_year" not in {i.name for i in self.inputs}:
+                raise DefinitionError(f"{self.id}: {inp.name} depends on the year but the model has no year input")
+
+    # -- lookups ----------------------------------------------------------------------------------
+    def input(self, name: str) -> Input:
+        for i in self.inputs:
+            if i.name == name:
+                return i
+        raise KeyError(f"{self.id} has no input {name!r}")
+
+    def step(self, name: str) -> Step:
+        for s in self.steps:
+            if s.name == name:
+                return s
+        raise KeyError(f"{self.id} has no step {name!r}")
+
+    def dependencies(self, step_name: str) -> set[str]:
+        """Names of the inputs a step depends on, directly or through earlier steps."""
+        steps = {s.name: s for s in self.steps}
+        inputs = {i.name for i in self.inputs}
+        seen, todo, found = set(), [step_name], set()
+        while todo:
+            n = todo.pop()
+            if n in seen:
+                continue
+            seen.add(n)
+            if n in inputs:
+                found.add(n)
+            elif n in steps:
+                todo.extend(steps[n].expr.names)
+        if any(isinstance(self.input(n).default, YearSeries) for n in found):
+            found.add("target_year")  # year-dependent defaults depend on the year
+        return found
+
+    def worksheet_functions(self) -> list[WorksheetFunction]:
+        specs = [(self.function, self.primary, self.description)]
+        specs += [(name, step, desc) for name, (step, desc) in self.functions.items()]
+        out = []
+        for name, step, desc in specs:
+            deps = self.dependencies(step)
+            lead = [self.input(n) for n in self.arg_order if n in deps]
+            rest = [i for i in self.inputs if i.name in deps and i.name not in self.arg_order]
+            out.append(WorksheetFunction(name=name, model=self, output=step, description=desc,
+                                         args=tuple(lead + rest)))
+        return out
+
+    # -- derivation -------------------------------------------------------------------------------
+    def extend(self, *, id: str, function: str, inputs: Sequence[Input] = (), steps: Sequence[Step] = (),
+               data: Sequence[DataSeries] = (), **meta) -> "Model":
+        """A model built on this one: same inputs and steps, plus (or overriding, by name) new ones."""
+        new_inputs = {i.name: i for i in inputs}
+        merged = [new_inputs.pop(i.name, i) for i in self.inputs] + list(new_inputs.values())
+        fields = dict(title=self.title, title_zh=self.title_zh, kind=self.kind, section=self.section,
+                      description=self.description, primary=self.primary, notes=self.notes,
+                      arg_order=self.arg_order)
+        fields.update(meta)
+        return Model(id=id, function=function, inputs=merged, steps=[*self.steps, *steps],
+                     data=[*self.data, *data], **fields)
+
+    # -- evaluation (see evaluation.py) -----------------------------------------------------------
+    def run(self, inputs: Mapping | None = None, factor_set=None, *, blank_as_default: bool = False, **kwargs):
+        """Evaluate every step; returns a :class:`~ictco2_xl.core.evaluation.Result`."""
+        from .evaluation import run
+        return run(self, inputs, factor_set, blank_as_default=blank_as_default, **kwargs)
+
+    def evaluate_frame(self, frame, factor_set=None, *, blank_as_default: bool = False, extra: str = "error"):
+        """Evaluate a DataFrame of scenarios (one column per input) in one vectorised pass."""
+        from .evaluation import evaluate_frame
+        return evaluate_frame(self, frame, factor_set, blank_as_default=blank_as_default, extra=extra)
+
+    def __call__(self, *args, factor_set=None, **kwargs):
+        """The primary result, with positional arguments in worksheet-function order."""
+        fn = self.worksheet_functions()[0]
+        if len(args) > len(fn.args):
+            raise TypeError(f"{self.id} takes at most {len(fn.args)} positional inputs")
+        for inp, value in zip(fn.args, args):
+            if inp.name in kwargs:
+                raise TypeError(f"{self.id}: {inp.name} given twice")
+            kwargs[inp.name] = value
+        return self.run(kwargs, factor_set)[self.primary]
+
+    def __repr__(self):
+        return f"<Model {self.id} ({self.function}): {self.title}>"
+
+
+def compose(*, id: str, function: str, parts: Mapping[str, tuple[Model, Mapping[str, str]]],
+            inputs: Sequence[Input], steps: Sequence[Step], **meta) -> Model:
+    """A model whose steps include other models' steps, namespaced ``part__name``.
+
+    ``parts`` maps a prefix to (model, bindings); a binding sets one of that model's inputs to an
+    expression over the composite's own inputs (e.g. ``{"empty_rate_cut": "0.5", "year": "year"}``).
+    Unbound inputs become inputs of the composite, prefixed. Equations are renamed, not rewritten.
+    """
+    all_inputs = list(inputs)
+    all_steps: list[Step] = []
+    all_data: list[DataSeries] = []
+    for prefix, (model, bindings) in parts.items():
+        names = {i.name for i in model.inputs} | {s.name for s in model.steps} | {d.name for d in model.data}
+        mapping = {n: f"{prefix}__{n}" for n in names}
+        for inp in model.inputs:
+            if inp.name in bindings:
+                all_steps.append(Step(mapping[inp.name], Expression(bindings[inp.name]), inp.unit,
+                                      f"{model.title}: {inp.label}", inp.label_zh))
+            elif isinstance(inp.default, YearSeries) and "target_year" not in bindings:
+                raise DefinitionError(f"{id}: part {prefix} needs its year bound")
+            else:
+                # Scaling every activity input of a composite does not scale it (some parts have none).
+                all_inputs.append(replace(inp, name=mapping[inp.name], extensive=False))
+        for d in model.data:
+            all_data.append(replace(d, name=mapping[d.name]))
+        for s in model.steps:
+            all_steps.append(replace(s, name=mapping[s.name], expr=s.expr.rename(mapping),
+                                     label=f"{model.title}: {s.label}"))
+    # A part's YearSeries defaults look up the composite's `target_year` input, which must exist.
+    return Model(id=id, function=function, inputs=all_inputs, steps=[*all_steps, *steps], data=all_data, **meta)

@@ -1,0 +1,204 @@
+"""Equations written once as small Python-syntax expressions.
+
+One parsed expression renders three ways: numpy evaluation (the Python models), an Excel formula
+(the templates), and readable text (the model reference). Only a whitelisted subset of Python syntax is
+accepted, so evaluation with ``eval`` is safe and the Excel rendering is exact.
+"""
+from __future__ import annotations
+
+import ast
+import math
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+import numpy as np
+
+from .errors import DefinitionError
+
+# Precedence levels used for parenthesising (higher binds tighter).
+_ADD, _MUL, _UNARY, _POW, _ATOM = 1, 2, 3, 4, 5
+_BINOPS = {ast.Add: ("+", _ADD), ast.Sub: ("-", _ADD), ast.Mult: ("*", _MUL),
+           ast.Div: ("/", _MUL), ast.Pow: ("^", _POW)}
+
+
+@dataclass(frozen=True)
+class Function:
+    """A function usable inside equations, with its numpy and Excel meaning."""
+
+    name: str
+    arity: int
+    numpy: Callable
+    excel: Callable[[list[str]], str]
+    takes_series: bool = False  # first argument names a DataSeries (a table in the workbook)
+    text: str = ""
+
+
+def _fit_loglinear(series):
+    b, a = np.polyfit(np.asarray(series.x, float), np.log(np.asarray(series.y, float)), 1)
+    return a, b
+
+
+def _growth(series, x):
+    a, b = _fit_loglinear(series)
+    return np.exp(a + b * np.asarray(x, float))
+
+
+def _logest_r2(series):
+    x = np.asarray(series.x, float)
+    ly = np.log(np.asarray(series.y, float))
+    a, b = _fit_loglinear(series)
+    resid = ly - (a + b * x)
+    return 1.0 - float(resid @ resid) / float(((ly - ly.mean()) ** 2).sum())
+
+
+def _linear_trend(series, x):
+    b, a = np.polyfit(np.asarray(series.x, float), np.asarray(series.y, float), 1)
+    return a + b * np.asarray(x, float)
+
+
+FUNCTIONS: dict[str, Function] = {f.name: f for f in (
+    Function("exp", 1, np.exp, lambda a: f"EXP({a[0]})", text="exp"),
+    Function("ln", 1, np.log, lambda a: f"LN({a[0]})", text="ln"),
+    Function("min", 2, np.minimum, lambda a: f"MIN({a[0]},{a[1]})", text="min"),
+    Function("max", 2, np.maximum, lambda a: f"MAX({a[0]},{a[1]})", text="max"),
+    # Exponential least-squares trend of a data table (Excel GROWTH, i.e. LOGEST fitted values).
+    Function("growth", 2, _growth, lambda a: f"GROWTH({a[0]}_y,{a[0]}_x,{a[1]})",
+             takes_series=True, text="growth"),
+    # R² of that exponential fit in log space (what Excel's LOGEST stats and chart trendlines report).
+    Function("logest_r2", 1, _logest_r2, lambda a: f"INDEX(LOGEST({a[0]}_y,{a[0]}_x,TRUE,TRUE),3,1)",
+             takes_series=True, text="R²_exp"),
+    # Linear least-squares trend of a data table (Excel FORECAST).
+    Function("linear_trend", 2, _linear_trend, lambda a: f"FORECAST({a[1]},{a[0]}_y,{a[0]}_x)",
+             takes_series=True, text="linear_trend"),
+)}
+
+
+def format_number(value: float) -> str:
+    """Shortest exact text for a constant, valid in Python and in Excel formulas."""
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(float(value)).upper()
+
+
+class Expression:
+    """A parsed, validated equation such as ``tonnage_100t * empty_rate_drop * km / 1000``."""
+
+    def __init__(self, source: str):
+        self.source = " ".join(source.split())
+        try:
+            tree = ast.parse(self.source, mode="eval")
+        except SyntaxError as exc:
+            raise DefinitionError(f"cannot parse equation {source!r}: {exc.msg}") from None
+        self._tree = tree.body
+        self.names: frozenset[str] = frozenset()
+        self.series: frozenset[str] = frozenset()
+        names: set[str] = set()
+        series: set[str] = set()
+        self._check(self._tree, names, series)
+        self.names = frozenset(names)
+        self.series = frozenset(series)
+        self._code = compile(ast.fix_missing_locations(ast.Expression(self._numpy_ast(self._tree))), "<equation>", "eval")
+
+    # -- validation -------------------------------------------------------------------------------
+    def _check(self, node, names, series):
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+            self._check(node.left, names, series)
+            self._check(node.right, names, series)
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            self._check(node.operand, names, series)
+        elif isinstance(node, ast.Constant) and type(node.value) in (int, float):
+            if not math.isfinite(node.value):
+                raise DefinitionError(f"non-finite constant in {self.source!r}")
+        elif isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
+            fn = FUNCTIONS.get(node.func.id)
+            if fn is None:
+                raise DefinitionError(f"unknown function {node.func.id!r} in {self.source!r}")
+            if len(node.args) != fn.arity:
+                raise DefinitionError(f"{fn.name} takes {fn.arity} argument(s) in {self.source!r}")
+            args = list(node.args)
+            if fn.takes_series:
+                if not isinstance(args[0], ast.Name):
+                    raise DefinitionError(f"{fn.name} needs a data table name first in {self.source!r}")
+                series.add(args[0].id)
+                args = args[1:]
+            for a in args:
+                self._check(a, names, series)
+        else:
+            raise DefinitionError(f"unsupported syntax {ast.dump(node)[:60]} in {self.source!r}")
+
+    def _numpy_ast(self, node):
+        # Function names are looked up under a prefix so they cannot collide with variable names.
+        if isinstance(node, ast.Call):
+            return ast.Call(func=ast.Name(id="__fn_" + node.func.id, ctx=ast.Load()),
+                            args=[self._numpy_ast(a) for a in node.args], keywords=[])
+        if isinstance(node, ast.BinOp):
+            return ast.BinOp(left=self._numpy_ast(node.left), op=node.op, right=self._numpy_ast(node.right))
+        if isinstance(node, ast.UnaryOp):
+            return ast.UnaryOp(op=node.op, operand=self._numpy_ast(node.operand))
+        return node
+
+    # -- evaluation -------------------------------------------------------------------------------
+    def evaluate(self, env: Mapping[str, object]):
+        """Evaluate with numpy; ``env`` maps every name (inputs, steps, data tables) to a value."""
+        scope = {"__builtins__": {}}
+        scope.update({"__fn_" + k: f.numpy for k, f in FUNCTIONS.items()})
+        return eval(self._code, scope, dict(env))  # noqa: S307 - the AST is whitelisted above
+
+    # -- rendering --------------------------------------------------------------------------------
+    def to_excel(self, ref: Callable[[str], str] = lambda n: n) -> str:
+        """Excel formula body (no leading '='); ``ref`` maps a name to a defined name or cell."""
+        return self._render(self._tree, ref, excel=True)[0]
+
+    def to_text(self) -> str:
+        """Readable form for documentation."""
+        return self._render(self._tree, lambda n: n, excel=False)[0]
+
+    def rename(self, mapping: Mapping[str, str]) -> "Expression":
+        """Same equation with names (variables and data tables) substituted."""
+        class _R(ast.NodeTransformer):
+            def visit_Name(self, node):
+                return ast.copy_location(ast.Name(id=mapping.get(node.id, node.id), ctx=node.ctx), node)
+
+            def visit_Call(self, node):
+                node.args = [self.visit(a) for a in node.args]
+                return node
+        tree = _R().visit(ast.parse(self.source, mode="eval"))
+        return Expression(ast.unparse(tree))
+
+    def _render(self, node, ref, excel):
+        if isinstance(node, ast.Constant):
+            return format_number(node.value), _ATOM
+        if isinstance(node, ast.Name):
+            return ref(node.id), _ATOM
+        if isinstance(node, ast.UnaryOp):
+            inner, prec = self._render(node.operand, ref, excel)
+            if prec < _ATOM:
+                inner = f"({inner})"
+            return ("-" if isinstance(node.op, ast.USub) else "") + inner, _UNARY
+        if isinstance(node, ast.Call):
+            fn = FUNCTIONS[node.func.id]
+            args = [self._render(a, ref, excel)[0] for a in node.args]
+            if excel:
+                return fn.excel(args), _ATOM
+            return f"{fn.text}({', '.join(args)})", _ATOM
+        sym, prec = _BINOPS[type(node.op)]
+        left, lp = self._render(node.left, ref, excel)
+        right, rp = self._render(node.right, ref, excel)
+        if prec == _POW:
+            # Excel's unary minus binds tighter than ^ and ^ is left-associative: bracket non-atoms.
+            left = left if lp == _ATOM else f"({left})"
+            right = right if rp == _ATOM else f"({right})"
+        else:
+            if lp < prec:
+                left = f"({left})"
+            if rp < prec or (rp == prec and sym in "-/"):
+                right = f"({right})"
+        if not excel:
+            sym = {"*": "×", "^": "^"}.get(sym, sym)
+            return f"{left} {sym} {right}", prec
+        return f"{left}{sym}{right}", prec
+
+    def __repr__(self):
+        return f"Expression({self.source!r})"

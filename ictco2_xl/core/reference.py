@@ -1,0 +1,88 @@
+"""The model reference (templates/MODELS.md), rendered from the definitions."""
+from __future__ import annotations
+
+from .definitions import Derived, Input, Model, YearSeries
+from .factors import get_factor_set
+from .models import MODELS
+
+
+def default_text(inp: Input) -> str:
+    if inp.factor:
+        return f"factor `{inp.factor}`"
+    if isinstance(inp.default, YearSeries):
+        return inp.default.describe()
+    if isinstance(inp.default, Derived):
+        return f"= {inp.default.description}"
+    return f"{inp.default:g}"
+
+
+def _cell(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def model_markdown(m: Model) -> str:
+    out = [f"## `{m.id}` — {m.title}", "", m.description, "",
+           f"- Report section: {m.section}", f"- Kind: {m.kind}"]
+    for fn in m.worksheet_functions():
+        args = ", ".join(a.name for a in fn.args)
+        out.append(f"- Worksheet function: `={fn.name}({args}{', ' if args else ''}factor_set)` → `{fn.output}` "
+                   f"[{fn.unit}]")
+    out += ["", "| input | meaning | 中文 | unit | default | valid range | provenance | source |",
+            "|---|---|---|---|---|---|---|---|"]
+    for i in m.inputs:
+        prov = i.provenance if not i.factor else "factor set"
+        note = f" {i.note}" if i.note else ""
+        out.append(f"| `{i.name}` | {_cell(i.label)} | {_cell(i.label_zh)} | {_cell(i.unit)} | {_cell(default_text(i))} | "
+                   f"{_cell(i.bounds.rule().removeprefix('must be '))}{' (whole number)' if i.integer else ''} | "
+                   f"{prov} | {_cell(i.source + note)} |")
+    out += ["", "Equations (in order; each result can be used by later ones):", "", "```"]
+    width = max(len(s.name) for s in m.steps)
+    for s in m.steps:
+        out.append(f"{s.name.ljust(width)} = {s.expr.to_text()}    [{s.unit}]")
+    out += ["```", ""]
+    out += ["| result | meaning | 中文 | unit |", "|---|---|---|---|"]
+    for s in m.steps:
+        if s.name in m.results:
+            out.append(f"| `{s.name}` | {_cell(s.label)} | {_cell(s.label_zh)} | {_cell(s.unit)} |")
+    for d in m.data:
+        out += ["", f"Data table `{d.name}` ({d.y_label}, {d.unit}; {d.source}):", "",
+                "| " + " | ".join(str(x) for x in d.x) + " |", "|" + "---|" * len(d.x),
+                "| " + " | ".join(f"{y:g}" for y in d.y) + " |"]
+        if d.note:
+            out += ["", d.note]
+    if m.scenarios:
+        out += ["", "Scenarios: " + "; ".join(f"`{k}` ({', '.join(f'{a}={b:g}' for a, b in v.items())})"
+                                          for k, v in m.scenarios.items())]
+    if m.notes:
+        out += ["", "Notes:", ""] + [f"- {n}" for n in m.notes]
+    return "\n".join(out) + "\n"
+
+
+def factors_markdown() -> str:
+    out = ["## Emission-factor sets", "",
+           "`report` holds the factors the report uses; entries with a model apply to that model only (the "
+           "report's arithmetic uses different values in different tables). `current` holds newer factors. "
+           "Load your own with `ictco2_xl.load_factor_set(path)` (TOML or CSV; missing keys fall back to `report`).", ""]
+    for name in ("report", "current"):
+        fs = get_factor_set(name)
+        out += [f"### `{name}` — {fs.description}", "", "| key | model | value | unit | year | status | source |",
+                "|---|---|---|---|---|---|---|"]
+        for f in fs.entries():
+            note = f" {f.note}" if f.note else ""
+            out.append(f"| `{f.key}` | {f.model or 'all'} | {f.value:g} | {f.unit} | {f.year} | {f.status} | "
+                       f"{_cell(f.source + note)} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def models_markdown() -> str:
+    head = ["# ictco2_xl model reference", "",
+            "Generated from the model definitions by `ictco2-xl models --markdown`; do not edit by hand "
+            "(a test checks it is current).", "",
+            "Results are tonnes of CO2 (per year for annual flows) unless the unit says otherwise. Report: WWF / "
+            "China Mobile, 2010, low-carbon ICT in China (Chongqing 2008 case and national potentials).", "",
+            "| model | worksheet function | title | section |", "|---|---|---|---|"]
+    for m in MODELS.values():
+        head.append(f"| `{m.id}` | `{m.function}` | {_cell(m.title)} | {_cell(m.section)} |")
+    body = [model_markdown(m) for m in MODELS.values()]
+    return "\n".join(head) + "\n\n" + "\n".join(body) + "\n" + factors_markdown()
