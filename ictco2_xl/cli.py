@@ -145,6 +145,35 @@ def cmd_evaluate(args) -> int:
     return 0
 
 
+def cmd_templates(args) -> int:
+    from .core.models import get_model
+    from .xlsx.build import write_templates
+    models = [get_model(m) for m in args.model] if args.model else None
+    paths = write_templates(args.out, models, args.factor_set, overwrite=True)
+    print(f"wrote {len(paths)} template(s) to {args.out}")
+    return 0
+
+
+def cmd_recalc(args) -> int:
+    from .recalc import check, recalculate
+    if not args.check:
+        values = recalculate(args.files, args.engine)
+        for path, cells in values.items():
+            print(f"{path}: {len(cells)} cells recalculated with {args.engine}, no errors")
+        return 0
+    failed = 0
+    for rep in check(args.files, args.engine):
+        if rep.ok:
+            print(f"{rep.path}: OK ({rep.cells} formula cells; cached = {args.engine}"
+                  + (" = Python model)" if rep.model else ")"))
+            continue
+        failed += 1
+        print(f"{rep.path}: {len(rep.differences)} cell(s) differ ({args.engine}):")
+        for d in rep.differences:
+            print(f"  {d}")
+    return 1 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ictco2-xl", description="CO2 reduction models of the 2010 WWF / China Mobile "
                                 "low-carbon ICT report, for Excel and Python.")
@@ -176,6 +205,18 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_run)
 
+    s = sub.add_parser("templates", help="write one calculation template (.xlsx) per model")
+    s.add_argument("--out", default="templates", help="folder (default: templates)")
+    s.add_argument("--model", action="append", help="only this model (repeatable)")
+    s.add_argument("--factor-set", default="report")
+    s.set_defaults(func=cmd_templates)
+
+    s = sub.add_parser("recalc", help="recalculate workbooks headlessly; --check compares with cache and model")
+    s.add_argument("files", nargs="+")
+    s.add_argument("--engine", choices=["python", "libreoffice"], default="python")
+    s.add_argument("--check", action="store_true", help="list every cell whose cached or model value differs")
+    s.set_defaults(func=cmd_recalc)
+
     s = sub.add_parser("evaluate", help="evaluate a CSV of scenarios (one column per input) in one pass")
     s.add_argument("scenarios", help="CSV file; blank cells and missing columns take the defaults")
     s.add_argument("--model", required=True)
@@ -190,7 +231,7 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ICTCO2Error, KeyError, FileNotFoundError) as exc:
+    except (ICTCO2Error, KeyError, FileNotFoundError, RuntimeError) as exc:
         msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"ictco2-xl {args.command}: {msg}", file=sys.stderr)
         return 2

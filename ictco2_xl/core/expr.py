@@ -179,7 +179,9 @@ class Expression:
             return ("-" if isinstance(node.op, ast.USub) else "") + inner, _UNARY
         if isinstance(node, ast.Call):
             fn = FUNCTIONS[node.func.id]
-            args = [self._render(a, ref, excel)[0] for a in node.args]
+            # A data-table argument is a table name (rendered as named ranges), never a cell reference.
+            args = [a.id if (fn.takes_series and k == 0) else self._render(a, ref, excel)[0]
+                    for k, a in enumerate(node.args)]
             if excel:
                 return fn.excel(args), _ATOM
             return f"{fn.text}({', '.join(args)})", _ATOM

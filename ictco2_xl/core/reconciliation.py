@@ -176,12 +176,28 @@ def _add(*figs: Figure) -> None:
     FIGURES.extend(figs)
 
 
+@dataclass(frozen=True)
+class ModelFigure:
+    """A figure that is one model output (or input) times a unit scale; templates use this to show
+    the published value beside the live result."""
+
+    model: str
+    output: str | None
+    scale: float
+    inputs: tuple
+    is_input: bool = False
+
+    def __call__(self, c: _Context) -> float:
+        fn = c.input if self.is_input else c.run
+        return fn(self.model, self.output, **dict(self.inputs)) * self.scale
+
+
 def _run(model_id, output=None, scale=1.0, **inputs) -> Compute:
-    return lambda c: c.run(model_id, output, **inputs) * scale
+    return ModelFigure(model_id, output, scale, tuple(sorted(inputs.items())))
 
 
 def _inp(model_id, name, scale=1.0, **inputs) -> Compute:
-    return lambda c: c.input(model_id, name, **inputs) * scale
+    return ModelFigure(model_id, name, scale, tuple(sorted(inputs.items())), is_input=True)
 
 
 # -- Table 4-1 ---------------------------------------------------------------------------------------

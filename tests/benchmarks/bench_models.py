@@ -14,24 +14,7 @@ import time
 import numpy as np
 
 from ictco2_xl.core.models import MODELS
-
-
-def scenario_columns(model, n, rng):
-    defaults = model.run().inputs
-    cols = {}
-    for inp in model.inputs:
-        d = float(np.ravel(defaults[inp.name])[0])
-        lo, hi = inp.bounds.lo, inp.bounds.hi
-        if inp.integer:
-            cols[inp.name] = rng.integers(int(lo), int(hi) + 1, n).astype(float)
-            continue
-        a, b = (d * 0.5, d * 1.5) if d > 0 else (0.0, 1.0)
-        a = max(a, lo) if lo is not None else a
-        b = min(b, hi) if hi is not None else b
-        if inp.bounds.hi_open and hi is not None and b >= hi:
-            b = hi - 1e-9
-        cols[inp.name] = rng.uniform(a, b, n)
-    return cols
+from ictco2_xl.core.sampling import random_inputs
 
 
 def main():
@@ -43,7 +26,7 @@ def main():
     print(f"{'model':24s} {'vector s':>9s} {'rows/s':>12s} {'loop us/row':>12s} {'loop s (scaled)':>16s} {'ratio':>8s}")
     worst = float("inf")
     for model in MODELS.values():
-        cols = scenario_columns(model, args.rows, rng)
+        cols = random_inputs(model, args.rows, rng, spread=1.5)
         model.run({k: v[:10] for k, v in cols.items()})  # warm caches (derived defaults, imports)
         t0 = time.perf_counter()
         out = model.run(cols)

@@ -1,0 +1,272 @@
+"""Where every value of a model's calculation template lives, and how its cached value is computed.
+
+The layout is derived from the model definition alone, so the builder (openpyxl), the batch filler
+(XML patching) and the checker (recalculation) all agree on it without storing anything.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from openpyxl.utils import get_column_letter
+
+from ..core.definitions import Derived, Input, Model, YearSeries
+from ..core.reconciliation import FIGURES, ModelFigure
+
+INPUTS, SERIES, DATA, CALC, RESULTS, SCENARIOS, ABOUT = ("Inputs", "Series", "Data", "Calculation", "Results",
+                                                         "Scenarios", "About")
+VALUE_COL = 3  # column C holds the value on Inputs, Calculation and Results
+SCENARIO_CELL = (ABOUT, "B3")  # the scenario's name; batch generation writes it here
+DEFAULT_SCENARIO = "The report's own case (default inputs)"
+
+# The second dimension of a scenario table, where a model has one (the report's own scenario grids).
+SCENARIO_AXES = {
+    "logistics_potential": ("empty_rate_cut", (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)),
+    "streetlight_potential": ("adoption_rate", (0.5, 0.7, 0.9)),
+}
+REPORT_YEARS = (2008, 2010, 2020, 2030)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One value cell. ``source`` says how to compute its value from a model run:
+    ("input", name) | ("step", name) | ("series", name) | ("grid", i, j) | ("figure", index) |
+    ("diff", kind, key, report) | ("fixed", value)."""
+
+    sheet: str
+    row: int
+    col: int
+    source: tuple
+    formula: str | None = None
+    name: str | None = None
+
+    @property
+    def ref(self) -> str:
+        return f"{get_column_letter(self.col)}{self.row}"
+
+    @property
+    def abs_ref(self) -> str:
+        return f"'{self.sheet}'!${get_column_letter(self.col)}${self.row}"
+
+
+@dataclass
+class Grid:
+    axis: str | None
+    axis_values: tuple
+    years: tuple
+    first_row: int                       # row of the first year
+    cells: dict = field(default_factory=dict)   # (i, j) -> Cell
+    report: dict = field(default_factory=dict)  # (i, j) -> (figure, report value in t)
+
+
+def interpolation_formula(inp: Input, year_ref: str) -> str:
+    """Excel formula giving a YearSeries default at the year in ``year_ref`` (exact at anchor years)."""
+    ys, vs = f"{inp.name}_years", f"{inp.name}_values"
+    i = f"MIN(MATCH({year_ref},{ys},1),COUNT({ys})-1)"
+    y0, y1 = f"INDEX({ys},{i})", f"INDEX({ys},{i}+1)"
+    v0, v1 = f"INDEX({vs},{i})", f"INDEX({vs},{i}+1)"
+    t = f"({year_ref}-{y0})/({y1}-{y0})"
+    between = f"{v0}*({v1}/{v0})^({t})" if inp.default.interp == "geometric" else f"{v0}+({v1}-{v0})*{t}"
+    return f"IF(COUNTIF({ys},{year_ref})>0,INDEX({vs},MATCH({year_ref},{ys},0)),{between})"
+
+
+def inline_formula(model: Model, step: str, subst: dict[str, str]) -> str:
+    """The whole chain of equations behind ``step`` as one formula, with some inputs replaced by cell
+    references (used for scenario tables: one cell per year and scenario, no helper cells)."""
+    steps = {s.name: s for s in model.steps}
+    year_ref = subst.get("target_year", "target_year")
+
+    def ref(name: str) -> str:
+        if name in subst:
+            return subst[name]
+        if name in steps:
+            return f"({steps[name].expr.to_excel(ref)})"
+        inp = model.input(name)
+        if isinstance(inp.default, YearSeries) and "target_year" in subst:
+            return f"({interpolation_formula(inp, year_ref)})"
+        return name
+
+    return steps[step].expr.to_excel(ref)
+
+
+def _scenario_years(model: Model) -> tuple:
+    names = {i.name for i in model.inputs}
+    if "target_year" not in names:
+        return ()
+    b = model.input("target_year").bounds
+    years = {y for y in REPORT_YEARS if b.lo <= y <= b.hi}
+    for inp in model.inputs:
+        if isinstance(inp.default, YearSeries):
+            years |= {y for y in inp.default.years if b.lo <= y <= b.hi}
+    return tuple(sorted(years))
+
+
+def _matching_figures(model: Model, defaults: dict):
+    """Reconciliation figures that are this model's outputs at the template's default inputs."""
+    out = []
+    for index, fig in enumerate(FIGURES):
+        c = fig.compute
+        if isinstance(c, ModelFigure) and c.model == model.id:
+            if all(np.isclose(defaults.get(k, np.nan), v) for k, v in c.inputs):
+                out.append((index, fig))
+    return out
+
+
+class TemplateLayout:
+    """Cell positions for one model's template."""
+
+    def __init__(self, model: Model, factor_set: str = "report"):
+        self.model, self.factor_set = model, factor_set
+        default_run = model.run(factor_set=factor_set)
+        self.defaults = {k: float(np.ravel(v)[0]) for k, v in default_run.inputs.items()}
+        self.cells: list[Cell] = []
+        self.inputs: dict[str, Cell] = {}
+        self.series: dict[str, tuple[int, Cell]] = {}   # input name -> (first row of its block, value cell)
+        self.data_rows: dict[str, int] = {}
+        self.steps: dict[str, Cell] = {}
+        self.results: list[Cell] = []
+        self.figures: list[tuple[Cell, object, dict]] = []
+        self.grid: Grid | None = None
+        self._place()
+
+    def _add(self, cell: Cell) -> Cell:
+        self.cells.append(cell)
+        return cell
+
+    def _place(self):
+        m = self.model
+        row = 2
+        series_row = 3
+        for inp in m.inputs:
+            formula = None
+            if isinstance(inp.default, YearSeries):
+                cell_val = Cell(SERIES, series_row + 2, VALUE_COL, ("series", inp.name),
+                                interpolation_formula(inp, "target_year"))
+                self.series[inp.name] = (series_row, self._add(cell_val))
+                series_row += 4
+                formula = cell_val.abs_ref
+            self.inputs[inp.name] = self._add(Cell(INPUTS, row, VALUE_COL, ("input", inp.name), formula, inp.name))
+            row += 1
+        data_row = 3
+        for d in m.data:
+            self.data_rows[d.name] = data_row
+            data_row += 4
+        for i, step in enumerate(m.steps):
+            self.steps[step.name] = self._add(Cell(CALC, i + 2, VALUE_COL, ("step", step.name),
+                                                   step.expr.to_excel(), step.name))
+        row = 2
+        for name in m.results:
+            self.results.append(self._add(Cell(RESULTS, row, VALUE_COL, ("step", name), name)))
+            row += 1
+        row += 3
+        self.figure_header_row = row - 1
+        for index, fig in _matching_figures(m, self.defaults):
+            c = fig.compute
+            live = self._add(Cell(RESULTS, row, 4, ("figure", index),
+                                  f"{c.output or m.primary}*{_num(c.scale)}"))
+            diff = self._add(Cell(RESULTS, row, 6, ("diff", "figure", index, float(fig.report_value)),
+                                  f"{live.ref}-E{row}"))
+            self.figures.append((live, fig, {"diff": diff}))
+            row += 1
+        years = _scenario_years(m)
+        if years:
+            axis, values = SCENARIO_AXES.get(m.id, (None, (None,)))
+            grid = Grid(axis, values, years, first_row=5)
+            for i, y in enumerate(years):
+                for j, v in enumerate(values):
+                    r, col = grid.first_row + i, 2 + j
+                    subst = {"target_year": f"$A{r}"}
+                    if axis:
+                        subst[axis] = f"{get_column_letter(col)}$4"
+                    grid.cells[(i, j)] = self._add(Cell(SCENARIOS, r, col, ("grid", i, j),
+                                                        inline_formula(m, m.primary, subst)))
+            self.grid = grid
+            self._place_grid_report(grid)
+
+    def _place_grid_report(self, grid: Grid):
+        """The report's published values for the scenario grid, where it prints them."""
+        m = self.model
+        for index, fig in enumerate(FIGURES):
+            c = fig.compute
+            if not (isinstance(c, ModelFigure) and c.model == m.id and c.output in (None, m.primary)
+                    and not c.is_input):
+                continue
+            given = dict(c.inputs)
+            if "target_year" not in given or given["target_year"] not in grid.years:
+                continue
+            i = grid.years.index(given.pop("target_year"))
+            if grid.axis:
+                if grid.axis not in given or given[grid.axis] not in grid.axis_values:
+                    continue
+                j = grid.axis_values.index(given.pop(grid.axis))
+            else:
+                j = 0
+            if given or (i, j) in grid.report:
+                continue
+            grid.report[(i, j)] = (fig, float(fig.report_value) / c.scale)
+        ncol = len(grid.axis_values)
+        top = grid.first_row + len(grid.years) + 3
+        for (i, j), (fig, report_t) in grid.report.items():
+            r, col = top + i, 2 + j
+            live = grid.cells[(i, j)]
+            self._add(Cell(SCENARIOS, r, col + ncol + 1, ("diff", "grid", (i, j), report_t),
+                           f"{live.ref}-{get_column_letter(col)}{r}"))
+        grid.report_top = top
+
+    # -- values --------------------------------------------------------------------------------------
+    def values(self, inputs: dict | None = None) -> dict[tuple[str, str], float]:
+        """Cached value of every value cell for a run with ``inputs`` (defaults for the rest)."""
+        m = self.model
+        res = m.run(inputs or {}, self.factor_set)
+        env = {**{k: float(np.ravel(v)[0]) for k, v in res.inputs.items()}, **{k: float(v) for k, v in res.items()}}
+        year = env.get("target_year")
+        grid_values = None
+        if self.grid is not None:
+            g = self.grid
+            yy = np.array(g.years, float)[:, None]
+            given = {k: v for k, v in (inputs or {}).items() if not isinstance(m.input(k).default, YearSeries)}
+            given["target_year"] = yy
+            if g.axis:
+                given[g.axis] = np.array(g.axis_values, float)[None, :]
+            # Scenario cells use the year tables for year-dependent inputs, whatever the Inputs sheet says.
+            grid_values = np.broadcast_to(m.run(given, self.factor_set).primary, (len(g.years), len(g.axis_values)))
+        out = {}
+        for cell in self.cells:
+            kind = cell.source[0]
+            if kind == "input":
+                v = env[cell.source[1]]
+            elif kind == "step":
+                v = env[cell.source[1]]
+            elif kind == "series":
+                v = float(m.input(cell.source[1]).default.at(year))
+            elif kind == "grid":
+                v = float(grid_values[cell.source[1], cell.source[2]])
+            elif kind == "figure":
+                c = FIGURES[cell.source[1]].compute
+                v = env[c.output or m.primary] * c.scale
+            elif kind == "diff":
+                _, what, key, report = cell.source
+                if what == "figure":
+                    c = FIGURES[key].compute
+                    v = env[c.output or m.primary] * c.scale - report
+                else:
+                    v = float(grid_values[key]) - report
+            else:
+                v = cell.source[1]
+            out[(cell.sheet, cell.ref)] = v
+        return out
+
+
+def default_text(inp: Input) -> str:
+    if inp.factor:
+        return "factor set"
+    if isinstance(inp.default, YearSeries):
+        return "by year (Series sheet)"
+    if isinstance(inp.default, Derived):
+        return inp.default.description
+    return f"{inp.default:g}"
+
+
+def _num(x: float) -> str:
+    from ..core.expr import format_number
+    return format_number(x)

@@ -1,0 +1,112 @@
+"""Low-level xlsx package edits: cached values for formula cells, input values, stable bytes.
+
+openpyxl writes formula cells without a cached value (``<v/>``), so pandas, python-calamine and
+previewers would read nothing until a spreadsheet application recalculates. We fill in the values the
+Python model computed, pin document timestamps, and rewrite the zip with fixed member dates so the same
+model always gives the same bytes.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import math
+import re
+import zipfile
+from xml.sax.saxutils import escape
+
+FIXED_TIME = _dt.datetime(2010, 1, 1, 0, 0, 0)
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_STAMP = "2010-01-01T00:00:00Z"
+
+
+def sheet_parts(files: dict[str, bytes]) -> dict[str, str]:
+    """Sheet name -> part name (e.g. 'xl/worksheets/sheet2.xml')."""
+    wb = files["xl/workbook.xml"].decode("utf-8")
+    rels = files["xl/_rels/workbook.xml.rels"].decode("utf-8")
+    targets = {m.group(1): m.group(2) for m in re.finditer(r'<Relationship[^>]*Id="([^"]+)"[^>]*Target="([^"]+)"', rels)}
+    targets.update({m.group(2): m.group(1) for m in re.finditer(r'<Relationship[^>]*Target="([^"]+)"[^>]*Id="([^"]+)"', rels)})
+    out = {}
+    for m in re.finditer(r'<sheet [^>]*name="([^"]+)"[^>]*r:id="([^"]+)"', wb):
+        target = targets[m.group(2)].lstrip("/")
+        out[_unescape(m.group(1))] = target if target.startswith("xl/") else f"xl/{target}"
+    return out
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&quot;", '"').replace("&apos;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def format_value(value: float) -> str:
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"cannot cache a non-finite value {value!r}")
+    return repr(value)
+
+
+_CELL = re.compile(r'<c r="(?P<ref>[A-Z]+[0-9]+)"(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</c>)', re.S)
+
+
+def set_cell_values(xml: str, values: dict[str, float], texts: dict[str, str] | None = None,
+                    replace_formulas: frozenset = frozenset()) -> str:
+    """Set cached values of formula cells and values of constant cells in one sheet's XML.
+
+    ``values``: ref -> number; for formula cells the formula is kept and its cached value set, unless the
+    ref is in ``replace_formulas`` (then the cell becomes a constant). ``texts``: ref -> text, written as
+    an inline string (never a formula, whatever it starts with).
+    """
+    texts = texts or {}
+    seen = set()
+
+    def repl(m):
+        ref = m.group("ref")
+        if ref not in values and ref not in texts:
+            return m.group(0)
+        seen.add(ref)
+        attrs = re.sub(r'\s+t="[^"]*"', "", m.group("attrs"))
+        body = m.group("body") or ""
+        if ref in texts:
+            return f'<c r="{ref}"{attrs} t="inlineStr"><is><t xml:space="preserve">{escape(texts[ref])}</t></is></c>'
+        formula = re.search(r"<f(?:\s[^>]*)?>.*?</f>|<f(?:\s[^>]*)?/>", body, re.S)
+        if formula and ref not in replace_formulas:
+            return f'<c r="{ref}"{attrs}>{formula.group(0)}<v>{format_value(values[ref])}</v></c>'
+        return f'<c r="{ref}"{attrs} t="n"><v>{format_value(values[ref])}</v></c>'
+
+    out = _CELL.sub(repl, xml)
+    missing = (set(values) | set(texts)) - seen
+    if missing:
+        raise KeyError(f"cells not found in the sheet: {', '.join(sorted(missing))}")
+    return out
+
+
+def read_package(data: bytes) -> tuple[list[zipfile.ZipInfo], dict[str, bytes]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        infos = z.infolist()
+        return infos, {i.filename: z.read(i.filename) for i in infos}
+
+
+def write_package(infos, files: dict[str, bytes]) -> bytes:
+    """Zip with fixed member dates and order, so equal content gives equal bytes."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in infos:
+            zi = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o600 << 16
+            z.writestr(zi, files[info.filename])
+    return buf.getvalue()
+
+
+def normalise_package(data: bytes, values: dict[tuple[str, str], float]) -> bytes:
+    """Add cached values (keyed by (sheet, ref)) and pin timestamps."""
+    infos, files = read_package(data)
+    parts = sheet_parts(files)
+    by_sheet: dict[str, dict[str, float]] = {}
+    for (sheet, ref), v in values.items():
+        by_sheet.setdefault(sheet, {})[ref] = v
+    for sheet, vals in by_sheet.items():
+        part = parts[sheet]
+        files[part] = set_cell_values(files[part].decode("utf-8"), vals).encode("utf-8")
+    core = files["docProps/core.xml"].decode("utf-8")
+    core = re.sub(r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)", rf"\g<1>{_STAMP}\g<3>", core)
+    files["docProps/core.xml"] = core.encode("utf-8")
+    return write_package(infos, files)

@@ -1,0 +1,131 @@
+"""Calculation templates: generated from the definitions, current, deterministic, readable without Excel."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+from openpyxl import load_workbook
+
+from ictco2_xl.cli import main
+from ictco2_xl.core.models import MODELS
+from ictco2_xl.xlsx.build import build_template, template_filename
+from ictco2_xl.xlsx.layout import SCENARIO_CELL, TemplateLayout, inline_formula
+from ictco2_xl.xlsx.package import read_package, set_cell_values, sheet_parts, write_package
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATES = ROOT / "templates"
+
+
+@pytest.fixture(scope="module")
+def built():
+    return {m.id: build_template(m) for m in MODELS.values()}
+
+
+def test_committed_templates_are_current(built):
+    committed = {p.stem for p in TEMPLATES.glob("*.xlsx")}
+    assert committed == set(MODELS), "run: ictco2-xl templates --out templates"
+    for mid, data in built.items():
+        assert (TEMPLATES / f"{mid}.xlsx").read_bytes() == data, f"{mid}: run ictco2-xl templates --out templates"
+
+
+def test_output_is_deterministic():
+    m = MODELS["logistics_potential"]
+    assert build_template(m) == build_template(m)
+
+
+def test_structure_of_every_template(model):
+    wb = load_workbook(TEMPLATES / template_filename(model))
+    layout = TemplateLayout(model)
+    assert wb.sheetnames[:2] == ["About", "Inputs"] and "Calculation" in wb.sheetnames and "Results" in wb.sheetnames
+    assert wb.calculation.fullCalcOnLoad
+    names = wb.defined_names
+    inputs = wb["Inputs"]
+    for inp in model.inputs:
+        cell = layout.inputs[inp.name]
+        assert names[inp.name].attr_text == cell.abs_ref
+        c = inputs[cell.ref]
+        assert c.protection.locked is False, inp.name
+        assert c.fill.fgColor.rgb.endswith("FFF2CC") and c.font.color.rgb.endswith("0000FF")
+    validated = {str(r) for dv in inputs.data_validations.dataValidation for r in dv.sqref.ranges}
+    for inp in model.inputs:
+        if inp.bounds.lo is not None or inp.bounds.hi is not None:
+            assert layout.inputs[inp.name].ref in validated, inp.name
+    calc = wb["Calculation"]
+    for step in model.steps:
+        cell = layout.steps[step.name]
+        assert calc[cell.ref].value == "=" + step.expr.to_excel(), step.name   # derived, not typed
+        assert calc[cell.ref].protection.locked is True
+        assert names[step.name].attr_text == cell.abs_ref
+    for ws in wb.worksheets:
+        assert ws.protection.sheet and not ws.protection.password
+    props = {p.name: p.value for p in wb.custom_doc_props.props}
+    assert props["ictco2_model"] == model.id
+
+
+def test_scenario_models_have_a_table_and_a_native_chart():
+    for mid in ("logistics_potential", "streetlight_potential", "telework", "videoconf", "headline"):
+        infos, files = read_package((TEMPLATES / f"{mid}.xlsx").read_bytes())
+        assert any(name.startswith("xl/charts/chart") for name in files), mid
+        wb = load_workbook(TEMPLATES / f"{mid}.xlsx")
+        assert "Scenarios" in wb.sheetnames, mid
+
+
+def test_logistics_scenarios_show_table_5_2_and_its_differences():
+    wb = load_workbook(TEMPLATES / "logistics_potential.xlsx", data_only=True)
+    ws = wb["Scenarios"]
+    layout = TemplateLayout(MODELS["logistics_potential"])
+    g = layout.grid
+    i, j = g.years.index(2030), g.axis_values.index(0.5)
+    assert ws[g.cells[(i, j)].ref].value == pytest.approx(2.07e8, abs=0.005e8)
+    assert (i, j) in g.report and g.report[(i, j)][1] == pytest.approx(2.07e8)
+
+
+def test_text_from_definitions_is_never_a_formula(built):
+    wb = load_workbook(TEMPLATES / "fleet_management.xlsx")
+    about = wb["About"]
+    cells = [c for row in about.iter_rows() for c in row if isinstance(c.value, str) and "LOGISTICS_REDUCTION" in c.value]
+    assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_cached_values_readable_without_recalculation(model):
+    """openpyxl, python-calamine and pandas all read the computed results straight from the file."""
+    pytest.importorskip("python_calamine")
+    import pandas as pd
+    from python_calamine import CalamineWorkbook
+    path = TEMPLATES / template_filename(model)
+    layout = TemplateLayout(model)
+    cell = layout.steps[model.primary]
+    expected = model.run().primary
+    assert load_workbook(path, data_only=True)["Calculation"][cell.ref].value == pytest.approx(expected, rel=1e-12)
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Calculation").to_python()
+    assert rows[cell.row - 1][cell.col - 1] == pytest.approx(expected, rel=1e-12)
+    frame = pd.read_excel(path, sheet_name="Calculation", header=None, engine="openpyxl")
+    assert frame.iat[cell.row - 1, cell.col - 1] == pytest.approx(expected, rel=1e-12)
+
+
+def test_inline_scenario_formulas_stay_within_excel_limits():
+    for m in MODELS.values():
+        layout = TemplateLayout(m)
+        for cell in layout.cells:
+            assert cell.formula is None or len(cell.formula) < 8000, (m.id, cell.ref)
+    text = inline_formula(MODELS["logistics_potential"], "reduction_t", {"target_year": "$A5", "empty_rate_cut": "B$4"})
+    assert "$A5" in text and "B$4" in text and "passenger_pkm_years" in text
+
+
+def test_package_patching_keeps_formulas_and_writes_text_as_text():
+    data = (TEMPLATES / "fleet_management.xlsx").read_bytes()
+    infos, files = read_package(data)
+    part = sheet_parts(files)["About"]
+    sheet, ref = SCENARIO_CELL
+    xml = set_cell_values(files[part].decode(), {}, {ref: "=HYPERLINK(\"http://x\")"})
+    assert "<f>" not in xml.split(f'r="{ref}"')[1].split("</c>")[0]
+    files[part] = xml.encode()
+    wb = load_workbook(__import__("io").BytesIO(write_package(infos, files)))
+    assert wb[sheet][ref].value == '=HYPERLINK("http://x")' and wb[sheet][ref].data_type == "s"
+    with pytest.raises(KeyError, match="cells not found"):
+        set_cell_values(files[part].decode(), {"ZZ999": 1.0})
+
+
+def test_cli_writes_templates(tmp_path, capsys):
+    assert main(["templates", "--out", str(tmp_path), "--model", "streetlight"]) == 0
+    assert (tmp_path / "streetlight.xlsx").read_bytes() == (TEMPLATES / "streetlight.xlsx").read_bytes()
+    assert np.isfinite(MODELS["streetlight"].run().primary)
