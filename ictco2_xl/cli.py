@@ -174,6 +174,24 @@ def cmd_recalc(args) -> int:
     return 1 if failed else 0
 
 
+def cmd_batch(args) -> int:
+    from .batch import example_tables, generate, install_sigterm_handler
+    install_sigterm_handler()
+    if args.example:
+        tables = [(t, Path(args.out) / t.stem) for t in example_tables()]
+    elif args.scenarios:
+        tables = [(Path(args.scenarios), Path(args.out))]
+    else:
+        raise UsageError("give a scenario table (CSV or XLSX) or --example")
+    failed = 0
+    for table, out in tables:
+        report = generate(table, args.model, out, factor_set=args.factor_set, overwrite=args.overwrite,
+                          jobs=args.jobs, verify=args.verify)
+        print(f"{table.name}: {report.line()}")
+        failed += report.failed
+    return 1 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ictco2-xl", description="CO2 reduction models of the 2010 WWF / China Mobile "
                                 "low-carbon ICT report, for Excel and Python.")
@@ -216,6 +234,18 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--engine", choices=["python", "libreoffice"], default="python")
     s.add_argument("--check", action="store_true", help="list every cell whose cached or model value differs")
     s.set_defaults(func=cmd_recalc)
+
+    s = sub.add_parser("batch", help="one filled workbook per scenario row, plus summary.csv/.xlsx")
+    s.add_argument("scenarios", nargs="?", help="CSV or XLSX: a 'scenario' column and one column per input "
+                   "(optional 'model' and 'factor_set' columns)")
+    s.add_argument("--model", help="model for rows without a 'model' column")
+    s.add_argument("--out", required=True, help="output folder")
+    s.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    s.add_argument("--overwrite", action="store_true", help="replace existing workbooks")
+    s.add_argument("--verify", choices=["python", "libreoffice"], help="recalculate every output and check it")
+    s.add_argument("--factor-set", default="report", help="for rows without a 'factor_set' column")
+    s.add_argument("--example", action="store_true", help="run the bundled example tables (workbooks/)")
+    s.set_defaults(func=cmd_batch)
 
     s = sub.add_parser("evaluate", help="evaluate a CSV of scenarios (one column per input) in one pass")
     s.add_argument("scenarios", help="CSV file; blank cells and missing columns take the defaults")

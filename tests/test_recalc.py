@@ -12,7 +12,7 @@ from ictco2_xl.core.sampling import random_inputs
 from ictco2_xl.recalc import PythonWorkbook, RecalcError, check, recalculate
 from ictco2_xl.recalc.check import close
 from ictco2_xl.recalc.libreoffice import soffice_path
-from ictco2_xl.xlsx.fill import fill_template
+from ictco2_xl.xlsx.filler import TemplateFiller
 from ictco2_xl.xlsx.layout import TemplateLayout
 from ictco2_xl.xlsx.package import read_package, set_cell_values, sheet_parts, write_package
 
@@ -70,14 +70,15 @@ def libreoffice_results(tmp_path_factory):
     folder = tmp_path_factory.mktemp("lo-inputs")
     cases = {}
     for mid, model in MODELS.items():
-        layout = TemplateLayout(model)
         template = (TEMPLATES / f"{mid}.xlsx").read_bytes()
+        filler = TemplateFiller(model, template=template)
+        layout = filler.layout
         path = folder / f"{mid}.xlsx"
         path.write_bytes(template)
         cases[path] = (layout, layout.values())
         for k, inputs in enumerate(random_sets(model)):
             path = folder / f"{mid}__{k:02d}.xlsx"
-            path.write_bytes(fill_template(template, layout, inputs))
+            path.write_bytes(filler.fill(inputs, f"random set {k}"))
             cases[path] = (layout, layout.values(inputs))
     values = recalculate(list(cases), "libreoffice")
     return cases, values

@@ -240,6 +240,43 @@ def run(model: Model, inputs: Mapping | None = None, factor_set=None, *, blank_a
     return Result(model, values, resolved, implied, fs, index)
 
 
+def validate_frame(model: Model, frame: pd.DataFrame, *, blank_as_default: bool = True):
+    """Every bad cell of a scenario table at once, instead of stopping at the first.
+
+    Returns (numeric frame of the model's input columns with NaN for blanks, {row position: [InputError]}).
+    Used where one bad row must not stop the others (batch generation)."""
+    numeric = {}
+    errors: dict[int, list[InputError]] = {}
+    labels = list(frame.index)
+    for inp in model.inputs:
+        if inp.name not in frame.columns:
+            continue
+        raw = frame[inp.name]
+        text = None if pd.api.types.is_numeric_dtype(raw) else raw.astype(str).str.strip()
+        blank = raw.isna().to_numpy() | (text.eq("").to_numpy() if text is not None else False)
+        if text is not None:
+            text = text.where(~raw.isna(), "")
+        values = pd.to_numeric(raw.where(~blank) if text is None else text.where(~blank), errors="coerce")
+        arr = values.to_numpy(dtype=float)
+        not_number = np.isnan(arr) & ~blank
+        if not blank_as_default:
+            not_number |= blank
+        bad_value = ~not_number & ~blank & (~np.isfinite(arr) | inp.bounds.bad(np.nan_to_num(arr, nan=0.0)))
+        if inp.integer:
+            bad_value |= ~not_number & ~blank & np.isfinite(arr) & (arr != np.round(arr))
+        rule = inp.bounds.rule()
+        if inp.integer:
+            rule = f"must be a whole number and {rule.removeprefix('must be ')}"
+        for pos in np.flatnonzero(not_number | bad_value):
+            value = raw.iloc[pos]
+            value = float(arr[pos]) if bad_value[pos] else value
+            why = "must be a number" if not_number[pos] else ("must be a finite number" if not np.isfinite(arr[pos])
+                                                              else rule)
+            errors.setdefault(int(pos), []).append(InputError(model.id, inp.name, value, why, f"row {labels[pos]!r}"))
+        numeric[inp.name] = np.where(blank, np.nan, arr)
+    return pd.DataFrame(numeric, index=frame.index), errors
+
+
 def evaluate_frame(model: Model, frame: pd.DataFrame, factor_set=None, *, blank_as_default: bool = False,
                    extra: str = "error") -> pd.DataFrame:
     """Evaluate every row of ``frame`` in one pass; missing columns take defaults.

@@ -216,31 +216,37 @@ class TemplateLayout:
     # -- values --------------------------------------------------------------------------------------
     def values(self, inputs: dict | None = None) -> dict[tuple[str, str], float]:
         """Cached value of every value cell for a run with ``inputs`` (defaults for the rest)."""
+        columns = {k: np.array([v], dtype=float) for k, v in (inputs or {}).items()}
+        return {key: float(arr[0]) for key, arr in self.values_many(columns, 1).items()}
+
+    def values_many(self, columns: dict[str, np.ndarray], n: int) -> dict[tuple[str, str], np.ndarray]:
+        """The same for ``n`` scenarios at once (one vectorised model run); NaN in a column = default."""
         m = self.model
-        res = m.run(inputs or {}, self.factor_set)
-        env = {**{k: float(np.ravel(v)[0]) for k, v in res.inputs.items()}, **{k: float(v) for k, v in res.items()}}
-        year = env.get("target_year")
+        res = m.run(columns, self.factor_set, blank_as_default=True)
+
+        def full(v):
+            return np.broadcast_to(np.asarray(v, dtype=float), (n,))
+        env = {**{k: full(v) for k, v in res.inputs.items()}, **{k: full(v) for k, v in res.items()}}
         grid_values = None
         if self.grid is not None:
             g = self.grid
-            yy = np.array(g.years, float)[:, None]
-            given = {k: v for k, v in (inputs or {}).items() if not isinstance(m.input(k).default, YearSeries)}
-            given["target_year"] = yy
+            given = {k: np.asarray(v, float)[:, None, None] for k, v in columns.items()
+                     if not isinstance(m.input(k).default, YearSeries)}
+            given["target_year"] = np.array(g.years, float)[None, :, None]
             if g.axis:
-                given[g.axis] = np.array(g.axis_values, float)[None, :]
+                given[g.axis] = np.array(g.axis_values, float)[None, None, :]
             # Scenario cells use the year tables for year-dependent inputs, whatever the Inputs sheet says.
-            grid_values = np.broadcast_to(m.run(given, self.factor_set).primary, (len(g.years), len(g.axis_values)))
+            grid_values = np.broadcast_to(m.run(given, self.factor_set, blank_as_default=True).primary,
+                                          (n, len(g.years), len(g.axis_values)))
         out = {}
         for cell in self.cells:
             kind = cell.source[0]
-            if kind == "input":
-                v = env[cell.source[1]]
-            elif kind == "step":
+            if kind in ("input", "step"):
                 v = env[cell.source[1]]
             elif kind == "series":
-                v = float(m.input(cell.source[1]).default.at(year))
+                v = m.input(cell.source[1]).default.at(env["target_year"])
             elif kind == "grid":
-                v = float(grid_values[cell.source[1], cell.source[2]])
+                v = grid_values[:, cell.source[1], cell.source[2]]
             elif kind == "figure":
                 c = FIGURES[cell.source[1]].compute
                 v = env[c.output or m.primary] * c.scale
@@ -250,10 +256,10 @@ class TemplateLayout:
                     c = FIGURES[key].compute
                     v = env[c.output or m.primary] * c.scale - report
                 else:
-                    v = float(grid_values[key]) - report
+                    v = grid_values[(slice(None), *key)] - report
             else:
                 v = cell.source[1]
-            out[(cell.sheet, cell.ref)] = v
+            out[(cell.sheet, cell.ref)] = full(v)
         return out
 
 

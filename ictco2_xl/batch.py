@@ -1,0 +1,481 @@
+"""Batch generation: a table of scenarios in, one filled workbook per scenario out.
+
+Each model's template is built once; every scenario only fills it (see ``xlsx/filler.py``), with the
+results of one vectorised model run per chunk of rows. Bad rows are reported (row, column, value, rule)
+and skipped; every other row is still written. Files are written atomically and never overwritten
+unless asked. Text from the table is always written as text.
+
+    from ictco2_xl.batch import generate
+    report = generate("workbooks/logistics_scenarios.csv", "logistics_potential", "out/")
+"""
+from __future__ import annotations
+
+import csv
+import os
+import re
+import signal
+import sys
+import unicodedata
+import zipfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .core.errors import ICTCO2Error
+from .core.evaluation import validate_frame
+from .core.factors import get_factor_set
+from .core.models import MODELS, get_model
+
+RESERVED = {"scenario", "model", "factor_set"}
+CHUNK_ROWS = 500
+MAX_XLSX_BYTES = 100 * 2**20      # declared uncompressed size of a scenario workbook
+MAX_XLSX_RATIO = 200              # declared uncompressed / compressed, per member
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+SUMMARY_FIELDS = ["row", "scenario", "model", "factor_set", "status", "message", "file", "result_name", "result",
+                  "unit"]
+
+
+class BatchError(ICTCO2Error):
+    """The batch as a whole cannot run (unreadable table, output folder problem)."""
+
+
+@dataclass
+class BatchReport:
+    out_dir: Path
+    rows: int = 0
+    written: int = 0
+    failed: int = 0
+    verified: int | None = None
+    summary_csv: Path | None = None
+    summary_xlsx: Path | None = None
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+    def line(self) -> str:
+        v = "" if self.verified is None else f", {self.verified} verified"
+        return (f"{self.written} of {self.rows} workbook(s) written to {self.out_dir}{v}, {self.failed} row(s) failed; "
+                f"summary: {self.summary_xlsx}")
+
+
+# -- reading the scenario table ---------------------------------------------------------------------
+def check_xlsx_package(path: Path) -> None:
+    """Refuse zip bombs before any XML is parsed: declared sizes and compression ratios."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            total = 0
+            for info in z.infolist():
+                total += info.file_size
+                if info.file_size > MAX_XLSX_RATIO * max(info.compress_size, 1) and info.file_size > 2**20:
+                    raise BatchError(f"{path.name}: member {info.filename} expands {info.file_size} bytes from "
+                                     f"{info.compress_size} (ratio above {MAX_XLSX_RATIO}); refusing to read it")
+                if total > MAX_XLSX_BYTES:
+                    raise BatchError(f"{path.name}: declared uncompressed size above {MAX_XLSX_BYTES // 2**20} MiB; "
+                                     "refusing to read it")
+    except zipfile.BadZipFile:
+        raise BatchError(f"{path.name}: not a valid .xlsx file") from None
+
+
+def _xlsx_chunks(path: Path, chunk: int):
+    check_xlsx_package(path)
+    import defusedxml  # noqa: F401  (openpyxl parses with defusedxml when it is installed: no entity attacks)
+    from openpyxl import load_workbook
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # defusedxml, zip and XML errors all mean: do not trust this file
+        raise BatchError(f"{path.name}: cannot read the workbook safely: {type(exc).__name__}: {exc}") from None
+    try:
+        rows = wb.worksheets[0].iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            return
+        names = [str(h).strip() if h is not None else f"column {i + 1}" for i, h in enumerate(header)]
+        buf = []
+        for r in _safe_rows(rows, path):
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in r):
+                buf.append(None)   # keep row numbering; blank rows are skipped later
+            else:
+                buf.append(["" if v is None else v for v in r])
+            if len(buf) == chunk:
+                yield _frame(names, buf)
+                buf = []
+        if buf:
+            yield _frame(names, buf)
+    finally:
+        wb.close()
+
+
+def _safe_rows(rows, path):
+    try:
+        yield from rows
+    except Exception as exc:
+        raise BatchError(f"{path.name}: cannot read the workbook safely: {type(exc).__name__}: {exc}") from None
+
+
+def _frame(names, rows):
+    data = [r if r is not None else [""] * len(names) for r in rows]
+    frame = pd.DataFrame([list(r) + [""] * (len(names) - len(r)) for r in data], columns=names, dtype=object)
+    frame["__blank__"] = [r is None for r in rows]
+    return frame
+
+
+def read_chunks(source, chunk: int = CHUNK_ROWS):
+    """The scenario table in chunks of rows (all cells as text or numbers), from a path or a DataFrame.
+
+    Each chunk's index is the row's number in the file (the header is row 1)."""
+    if isinstance(source, pd.DataFrame):
+        frame = source.copy()
+        frame.index = range(2, 2 + len(frame))
+        frame["__blank__"] = False
+        for start in range(0, len(frame), chunk):
+            yield frame.iloc[start:start + chunk]
+        return
+    path = Path(source)
+    if not path.is_file():
+        raise BatchError(f"scenario table not found: {path}")
+    start = 2
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        chunks = _xlsx_chunks(path, chunk)
+    elif path.suffix.lower() == ".csv":
+        try:
+            chunks = (c.assign(__blank__=c.apply(lambda r: all(not str(v).strip() for v in r), axis=1))
+                      for c in pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                                           chunksize=chunk, skip_blank_lines=False))
+        except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+            raise BatchError(f"{path.name}: cannot read the CSV: {exc}") from None
+    else:
+        raise BatchError(f"scenario table must be .csv or .xlsx, got {path.name!r}")
+    for c in chunks:
+        c = c.copy()
+        c.index = range(start, start + len(c))
+        start += len(c)
+        yield c
+
+
+# -- names and files ----------------------------------------------------------------------------------
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or (isinstance(value, str) and not value.strip())
+
+
+def clean_cell_text(value) -> str:
+    from .xlsx.filler import clean_text
+    return "" if is_blank(value) else clean_text(value).strip()
+
+
+def safe_name(name: str, fallback: str) -> str:
+    """A file name from a scenario name: no separators, control characters, leading dots or reserved names."""
+    name = unicodedata.normalize("NFKC", clean_cell_text(name))
+    name = re.sub(r"[^\w.\- ()]+", "_", name, flags=re.UNICODE).strip(" ._")
+    name = re.sub(r"_+", "_", name)[:80].rstrip(" ._")
+    if not name or name.lower().split(".")[0] in _WINDOWS_RESERVED:
+        name = f"{fallback}_{name}" if name else fallback
+    return name
+
+
+class _Names:
+    def __init__(self):
+        self.used: set[str] = set()
+
+    def unique(self, base: str) -> str:
+        candidate, k = base, 1
+        while candidate.lower() in self.used:
+            k += 1
+            candidate = f"{base}-{k}"
+        self.used.add(candidate.lower())
+        return candidate
+
+
+def write_atomic(path: Path, data: bytes, overwrite: bool) -> None:
+    """Write via a temporary file and rename, so an interrupted run leaves no partial workbook."""
+    if path.exists() and not overwrite:
+        raise FileExistsError(f"{path.name} exists (use overwrite to replace it)")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+# -- one chunk of rows for one model ---------------------------------------------------------------------
+_FILLERS: dict = {}
+
+
+def _filler(model_id: str, factor_set: str):
+    from .xlsx.filler import TemplateFiller
+    key = (model_id, factor_set)
+    if key not in _FILLERS:
+        _FILLERS[key] = TemplateFiller(MODELS[model_id], factor_set)
+    return _FILLERS[key]
+
+
+@dataclass
+class _Job:
+    model_id: str
+    factor_set: str
+    frame: pd.DataFrame            # rows of one model (index = row number), input columns only + scenario
+    names: list[str]               # file names (unique, safe) in frame order
+    out_dir: str
+    overwrite: bool
+
+
+def _run_job(job: _Job) -> list[dict]:
+    """Validate, compute and write one group of rows; returns their summary records."""
+    model = MODELS[job.model_id]
+    out = Path(job.out_dir)
+    records = []
+    numeric, errors = validate_frame(model, job.frame.drop(columns=["scenario"]), blank_as_default=True)
+    good = [i for i in range(len(job.frame)) if i not in errors]
+    base = {"model": job.model_id, "factor_set": job.factor_set}
+    for pos, errs in errors.items():
+        row = int(job.frame.index[pos])
+        for e in errs:
+            records.append({**base, "row": row, "scenario": job.frame["scenario"].iloc[pos], "status": "error",
+                            "message": f"row {row}, column {e.name}: {e.rule}, got {e.value!r}", "file": ""})
+    if good:
+        filler = _filler(job.model_id, job.factor_set)
+        cols = {c: numeric[c].to_numpy()[good] for c in numeric.columns}
+        values = filler.values(cols, len(good))
+        primary = model.step(model.primary)
+        result = values[(CALC_SHEET, filler.layout.steps[model.primary].ref)]
+        for k, pos in enumerate(good):
+            row = int(job.frame.index[pos])
+            scenario = job.frame["scenario"].iloc[pos]
+            given = {c: float(cols[c][k]) for c in cols}
+            path = out / f"{job.names[pos]}.xlsx"
+            rec = {**base, "row": row, "scenario": scenario, "result_name": primary.name,
+                   "result": float(result[k]), "unit": primary.unit, "file": path.name}
+            try:
+                write_atomic(path, filler.render(values, k, scenario, given), job.overwrite)
+                rec.update(status="ok", message="")
+            except FileExistsError as exc:
+                rec.update(status="error", message=f"row {row}: {exc}", file="", result="")
+            records.append(rec)
+    return records
+
+
+CALC_SHEET = "Calculation"
+
+
+# -- the batch ---------------------------------------------------------------------------------------
+def _group_jobs(chunk: pd.DataFrame, default_model: str | None, default_fs: str, names: _Names, out_dir: Path,
+                overwrite: bool, records: list[dict]) -> list[_Job]:
+    """Split a chunk by (model, factor set); rows with unknown models or columns become error records."""
+    chunk = chunk[~chunk["__blank__"].astype(bool)].drop(columns="__blank__")
+    if "scenario" not in chunk.columns:
+        chunk = chunk.assign(scenario=[f"scenario {r}" for r in chunk.index])
+    chunk = chunk.assign(scenario=[clean_cell_text(s) or f"scenario {r}" for s, r in zip(chunk["scenario"], chunk.index)])
+    groups: dict[tuple[str, str], list] = {}
+    for row, rec in chunk.iterrows():
+        model_text = clean_cell_text(rec.get("model", "")) or default_model or ""
+        fs_text = clean_cell_text(rec.get("factor_set", "")) or default_fs
+        base = {"row": int(row), "scenario": rec["scenario"], "model": model_text, "factor_set": fs_text, "file": ""}
+        try:
+            model = get_model(model_text) if model_text else None
+        except KeyError:
+            model = None
+        if model is None:
+            rule = ("is required (a 'model' column or --model)" if not model_text else
+                    f"must be one of the models ({', '.join(MODELS)})")
+            records.append({**base, "status": "error", "message": f"row {row}, column model: {rule}, got {model_text!r}"})
+            continue
+        try:
+            get_factor_set(fs_text)
+        except ICTCO2Error as exc:
+            records.append({**base, "status": "error", "message": f"row {row}, column factor_set: {exc}"})
+            continue
+        inputs = {i.name for i in model.inputs}
+        unknown = [c for c in chunk.columns if c not in RESERVED and c not in inputs and not is_blank(rec[c])]
+        if unknown:
+            c = unknown[0]
+            records.append({**base, "model": model.id, "status": "error",
+                            "message": f"row {row}, column {c}: is not an input of {model.id} "
+                                       f"(inputs: {', '.join(sorted(inputs))}), got {rec[c]!r}"})
+            continue
+        groups.setdefault((model.id, fs_text), []).append(row)
+    jobs = []
+    for (mid, fs), rows in groups.items():
+        model = MODELS[mid]
+        cols = ["scenario"] + [i.name for i in model.inputs if i.name in chunk.columns]
+        frame = chunk.loc[rows, cols]
+        file_names = [names.unique(safe_name(s, f"row{r}")) for s, r in zip(frame["scenario"], frame.index)]
+        for n in file_names:
+            if (out_dir / f"{n}.xlsx").resolve().parent != out_dir:
+                raise BatchError(f"file name {n!r} would leave the output folder")
+        jobs.append(_Job(mid, fs, frame, file_names, str(out_dir), overwrite))
+    return jobs
+
+
+class _Progress:
+    def __init__(self, enabled: bool):
+        self.enabled, self.done = enabled, 0
+
+    def update(self, n: int, total_hint: int | None = None):
+        self.done += n
+        if self.enabled:
+            sys.stderr.write(f"\r  {self.done} scenario(s) processed")
+            sys.stderr.flush()
+
+    def close(self):
+        if self.enabled and self.done:
+            sys.stderr.write("\n")
+
+
+def generate(scenarios, model: str | None, out_dir, *, factor_set: str = "report", overwrite: bool = False,
+             jobs: int = 1, verify: str | None = None, progress: bool | None = None,
+             chunk_rows: int = CHUNK_ROWS) -> BatchReport:
+    """Fill one workbook per scenario row; write summary.csv and summary.xlsx into ``out_dir``.
+
+    ``scenarios``: a DataFrame or a .csv/.xlsx path with a ``scenario`` column and one column per input
+    (an optional ``model`` column selects the model per row; ``factor_set`` the factor set).
+    ``verify``: 'python' or 'libreoffice' recalculates every written workbook and checks it.
+    """
+    out = Path(out_dir).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    for stale in out.glob(".*.part"):   # left by a killed run: never a workbook, safe to remove
+        stale.unlink()
+    report = BatchReport(out)
+    if model is not None:
+        model = get_model(model).id
+    names = _Names()
+    summary_part = out / f".summary.csv.{os.getpid()}.part"
+    bar = _Progress(sys.stderr.isatty() if progress is None else progress)
+    pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
+    written_files: list[tuple[dict, Path]] = []
+    try:
+        with open(summary_part, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=SUMMARY_FIELDS, extrasaction="ignore")
+            writer.writeheader()
+            pending = []
+            for chunk in read_chunks(scenarios, chunk_rows):
+                records: list[dict] = []
+                jobs_ = _group_jobs(chunk, model, factor_set, names, out, overwrite, records)
+                if pool is not None:
+                    pending.append((records, [pool.submit(_run_job, j) for j in jobs_]))
+                    if len(pending) > 2 * jobs:
+                        _drain(pending.pop(0), writer, report, bar, written_files, out, verify)
+                else:
+                    _drain((records, [_Done(_run_job(j)) for j in jobs_]), writer, report, bar, written_files, out,
+                           verify)
+            for item in pending:
+                _drain(item, writer, report, bar, written_files, out, verify)
+        bar.close()
+        if verify:
+            report.verified = _verify(written_files, verify, report)
+            _rewrite_statuses(summary_part, written_files)
+        report.summary_csv = out / "summary.csv"
+        os.replace(summary_part, report.summary_csv)
+        report.summary_xlsx = _summary_xlsx(report.summary_csv, out / "summary.xlsx")
+        return report
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+        if summary_part.exists():
+            summary_part.unlink()
+
+
+class _Done:
+    def __init__(self, value):
+        self._value = value
+
+    def result(self):
+        return self._value
+
+
+def _drain(item, writer, report: BatchReport, bar: _Progress, written_files, out: Path, verify):
+    records, futures = item
+    for f in futures:
+        records.extend(f.result())
+    records.sort(key=lambda r: r["row"])
+    for rec in records:
+        writer.writerow(rec)
+        if rec["status"] == "error":
+            report.failed += 1
+            report.errors.append(rec["message"])
+            print(f"error: {rec['message']}", file=sys.stderr)
+        else:
+            report.written += 1
+            if verify:
+                written_files.append((dict(rec), out / rec["file"]))
+    report.rows += len({r["row"] for r in records})
+    bar.update(len(records))
+
+
+def _verify(written_files, engine: str, report: BatchReport) -> int:
+    from .recalc import check
+    ok = 0
+    step = 40
+    for i in range(0, len(written_files), step):
+        part = written_files[i:i + step]
+        for (rec, _path), rep in zip(part, check([p for _, p in part], engine)):
+            if rep.ok:
+                rec["status"], ok = "verified", ok + 1
+            else:
+                rec["status"] = "error"
+                rec["message"] = f"row {rec['row']}: {engine} recalculation differs: {rep.differences[0]}"
+                report.failed += 1
+                report.written -= 1
+                report.errors.append(rec["message"])
+                print(f"error: {rec['message']}", file=sys.stderr)
+    return ok
+
+
+def _rewrite_statuses(summary_part: Path, written_files) -> None:
+    updates = {rec["row"]: rec for rec, _ in written_files}
+    rows = list(csv.DictReader(open(summary_part, encoding="utf-8")))
+    with open(summary_part, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=SUMMARY_FIELDS)
+        w.writeheader()
+        for r in rows:
+            u = updates.get(int(r["row"]))
+            if u is not None and r["status"] == "ok":
+                r["status"], r["message"] = u["status"], u.get("message", "")
+            w.writerow(r)
+
+
+def _summary_xlsx(csv_path: Path, xlsx_path: Path) -> Path:
+    """summary.xlsx streamed from summary.csv: text stays text, numbers stay numbers."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Summary")
+    with open(csv_path, encoding="utf-8") as fh:
+        for i, row in enumerate(csv.reader(fh)):
+            cells = []
+            for j, value in enumerate(row):
+                field_name = SUMMARY_FIELDS[j] if j < len(SUMMARY_FIELDS) else ""
+                if i > 0 and field_name in ("row", "result") and value != "":
+                    cells.append(WriteOnlyCell(ws, value=float(value) if field_name == "result" else int(value)))
+                else:
+                    c = WriteOnlyCell(ws, value=clean_cell_text(value))
+                    c.data_type = "s"   # never a formula, whatever the scenario name says
+                    cells.append(c)
+            ws.append(cells)
+    tmp = xlsx_path.with_name(f".{xlsx_path.name}.{os.getpid()}.part")
+    wb.save(tmp)
+    os.replace(tmp, xlsx_path)
+    return xlsx_path
+
+
+def example_tables() -> list[Path]:
+    root = Path(__file__).resolve().parent.parent / "workbooks"
+    tables = sorted(root.glob("*_scenarios.csv")) + sorted(root.glob("*_cases.csv"))
+    if not tables:
+        raise BatchError(f"no example scenario tables found in {root}")
+    return tables
+
+
+def install_sigterm_handler():
+    """Turn SIGTERM into KeyboardInterrupt so the finally-clauses remove temporary files."""
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, handler)
+
+
+__all__ = ["generate", "BatchReport", "BatchError", "read_chunks", "safe_name", "example_tables"]
