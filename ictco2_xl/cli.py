@@ -1,4 +1,4 @@
-"""Command line: ``ictco2-xl reconcile | models | factors | run | evaluate``.
+"""Command line: ``ictco2-xl reconcile | models | factors | run | evaluate | excel-config | lite``.
 
 A thin adapter: it parses arguments, calls the core and prints. Errors are one line on stderr with a
 non-zero exit code, never a traceback.
@@ -254,6 +254,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", help="CSV file to write (default: stdout)")
     s.add_argument("--overwrite", action="store_true")
     s.set_defaults(func=cmd_evaluate)
+
+    from .deploy import add_commands  # excel-config, lite
+    add_commands(sub)
     return p
 
 

@@ -1,0 +1,200 @@
+"""Deployment of the worksheet functions: ``ictco2-xl excel-config`` (classic xlwings add-in) and
+``ictco2-xl lite`` (xlwings Lite). The command-line parsers are added to ``ictco2_xl.cli`` from here."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import os
+import re
+import site
+import sys
+import zipfile
+from pathlib import Path
+
+from . import __version__
+from .core.errors import ICTCO2Error
+
+UDF_MODULE = "ictco2_xl.udfs"
+DIST_NAME = "ictco2-xl"
+# The core's runtime dependencies (pyproject's [project] dependencies; a test keeps them equal).
+RUNTIME_REQUIREMENTS = ("numpy>=1.24", "pandas>=2.0")
+CLASSIC_STEPS = """\
+Next steps (Windows, desktop Excel):
+  1. In that Python: pip install "ictco2-xl[excel]", then: xlwings addin install
+  2. Excel: File > Options > Trust Center > Trust Center Settings > Macro Settings >
+     tick "Trust access to the VBA project object model" (Import Functions writes VBA).
+  3. Open your workbook, save it as .xlsm, and click xlwings tab > Import Functions.
+     =LOGISTICS_REDUCTION() then gives the report's Chongqing figure (101804.85 t CO2).
+"""
+
+
+class DeployError(ICTCO2Error):
+    """A deployment step the user must correct (e.g. a file that would be overwritten)."""
+
+
+# -- classic add-in: xlwings.conf ---------------------------------------------------------------------
+
+def user_conf_path() -> Path:
+    """Where the xlwings add-in looks for user settings on Windows: %USERPROFILE%\\.xlwings\\xlwings.conf."""
+    return Path.home() / ".xlwings" / "xlwings.conf"
+
+
+def _windowless(interpreter: str) -> str:
+    # pythonw.exe runs the UDF server without a console window.
+    path = Path(interpreter)
+    quiet = path.with_name("pythonw.exe")
+    return str(quiet) if path.name.lower() == "python.exe" and quiet.is_file() else interpreter
+
+
+def _source_checkout_dir() -> str | None:
+    """The directory holding the ictco2_xl package when it is not installed in site-packages."""
+    root = Path(__file__).resolve().parents[1]
+    installed = [Path(p).resolve() for p in (*site.getsitepackages(), site.getusersitepackages())]
+    return None if any(root == p or p in root.parents for p in installed) else str(root)
+
+
+def classic_settings(interpreter: str | None = None, pythonpath: str | None = None) -> dict[str, str]:
+    """The xlwings.conf settings that make Import Functions find ictco2_xl.udfs."""
+    settings = {}
+    conda_exe, prefix = os.environ.get("CONDA_EXE"), os.environ.get("CONDA_PREFIX")
+    if interpreter is None and sys.platform.startswith("win") and conda_exe and prefix and \
+            Path(prefix).resolve() == Path(sys.prefix).resolve():
+        # Conda needs its activation (DLL paths), which xlwings does when given CONDA PATH and CONDA ENV.
+        base = Path(conda_exe).resolve().parents[1]
+        settings["CONDA PATH"] = str(base)
+        settings["CONDA ENV"] = "base" if Path(prefix).resolve() == base else Path(prefix).name
+    else:
+        settings["INTERPRETER_WIN"] = interpreter or _windowless(sys.executable)
+    settings["UDF MODULES"] = UDF_MODULE
+    pythonpath = pythonpath or _source_checkout_dir()
+    if pythonpath:
+        settings["PYTHONPATH"] = pythonpath
+    return settings
+
+
+_CONF_LINE = re.compile(r'^\s*"([^"]*)"\s*,\s*"([^"]*)"\s*$')
+
+
+def merge_conf(text: str, settings: dict[str, str]) -> str:
+    """``text`` (an xlwings.conf) with ``settings`` set: their lines replaced or appended, others kept."""
+    wanted = {k.upper(): (k, v) for k, v in settings.items()}
+    lines = []
+    for line in text.splitlines():
+        m = _CONF_LINE.match(line)
+        if m and m.group(1).upper() in wanted:
+            key, value = wanted.pop(m.group(1).upper())
+            line = f'"{key}","{value}"'
+        lines.append(line)
+    lines += [f'"{k}","{v}"' for k, v in wanted.values()]
+    return "\n".join(lines) + "\n"
+
+
+def cmd_excel_config(args) -> int:
+    settings = classic_settings(args.interpreter, args.pythonpath)
+    target = user_conf_path() if args.write else Path(args.out) if args.out else None
+    if target is None:
+        sys.stdout.write(merge_conf("", settings))
+        print(f"\n(print only: --write saves this to {user_conf_path()}, --out FILE elsewhere, e.g. an "
+              "xlwings.conf next to the workbook)\n", file=sys.stderr)
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        old = target.read_text(encoding="utf-8") if target.is_file() else ""
+        target.write_text(merge_conf(old, settings), encoding="utf-8")
+        print(f"wrote {', '.join(settings)} to {target}" + (" (other settings kept)" if old else ""))
+    print(CLASSIC_STEPS, file=sys.stderr if target is None else sys.stdout)
+    return 0
+
+
+# -- xlwings Lite: main.py, requirements.txt and a wheel ----------------------------------------------
+
+def wheel_name() -> str:
+    return f"ictco2_xl-{__version__}-py3-none-any.whl"
+
+
+def _package_files():
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".toml") and "__pycache__" not in path.parts:
+            yield f"ictco2_xl/{path.relative_to(package).as_posix()}", path.read_bytes()
+
+
+def build_wheel(out_dir: Path) -> Path:
+    """A pure-Python wheel of this ictco2_xl (no build tools needed): what xlwings Lite installs."""
+    dist_info = f"ictco2_xl-{__version__}.dist-info"
+    metadata = "\n".join([
+        "Metadata-Version: 2.1", f"Name: {DIST_NAME}", f"Version: {__version__}",
+        "Summary: The CO2-reduction models of the 2010 WWF / China Mobile low-carbon ICT report",
+        "Requires-Python: >=3.11", *(f"Requires-Dist: {r}" for r in RUNTIME_REQUIREMENTS), ""])
+    wheel = "Wheel-Version: 1.0\nGenerator: ictco2-xl lite\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    files = [*_package_files(), (f"{dist_info}/METADATA", metadata.encode()), (f"{dist_info}/WHEEL", wheel.encode())]
+    record = io.StringIO()
+    for name, data in files:
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        record.write(f"{name},sha256={digest},{len(data)}\n")
+    record.write(f"{dist_info}/RECORD,,\n")
+    target = out_dir / wheel_name()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in [*files, (f"{dist_info}/RECORD", record.getvalue().encode())]:
+            zf.writestr(zipfile.ZipInfo(name, date_time=(2010, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+    return target
+
+
+def lite_main_py() -> str:
+    from .udfs import FUNCTIONS
+    names = "".join(f"    {name},\n" for name in FUNCTIONS)
+    return (f'"""ictco2_xl worksheet functions for xlwings Lite (written by `ictco2-xl lite`, ictco2-xl {__version__}).\n\n'
+            "Paste this into xlwings Lite's main.py (your own functions can follow) and add the lines of the\n"
+            "requirements.txt written with it to xlwings Lite's requirements.txt. Then =LOGISTICS_REDUCTION() gives\n"
+            'the report\'s Chongqing figure; =ICTCO2_MODELS() lists every function.\n"""\n'
+            "# xlwings Lite registers the decorated functions it finds in main.py.\n"
+            f"from ictco2_xl.udfs import (  # noqa: F401\n{names})\n")
+
+
+def lite_requirements(requirement: str | None = None) -> str:
+    return ("# Add these lines to xlwings Lite's requirements.txt (keep its xlwings line).\n"
+            "# numpy and pandas come from Pyodide's own builds: leave them unpinned.\n"
+            f"numpy\npandas\n{requirement or f'{DIST_NAME}=={__version__}'}\n")
+
+
+def write_lite(out_dir, requirement: str | None = None, overwrite: bool = False) -> list[Path]:
+    out_dir = Path(out_dir)
+    files = {"main.py": lite_main_py(), "requirements.txt": lite_requirements(requirement)}
+    existing = [n for n in (*files, wheel_name()) if (out_dir / n).exists()]
+    if existing and not overwrite:
+        raise DeployError(f"{out_dir} already has {', '.join(existing)}; pass --overwrite to replace")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in files.items():
+        (out_dir / name).write_text(text, encoding="utf-8")
+        written.append(out_dir / name)
+    return [*written, build_wheel(out_dir)]
+
+
+def cmd_lite(args) -> int:
+    paths = write_lite(args.out, args.requirement, args.overwrite)
+    print("wrote " + ", ".join(str(p) for p in paths))
+    if not args.requirement:
+        print(f"\nrequirements.txt asks for {DIST_NAME}=={__version__} from PyPI. If your package index does not "
+              f"have it, host {paths[-1].name} at a URL Excel may fetch (CORS allowed, e.g. a GitHub release) and "
+              "rerun with --requirement URL.")
+    return 0
+
+
+def add_commands(sub) -> None:
+    """Add ``excel-config`` and ``lite`` to the ``ictco2-xl`` command line."""
+    s = sub.add_parser("excel-config", help="print or write the xlwings.conf for the classic Excel add-in")
+    where = s.add_mutually_exclusive_group()
+    where.add_argument("--write", action="store_true", help=f"update {user_conf_path()}")
+    where.add_argument("--out", help="update this xlwings.conf instead (e.g. next to the workbook)")
+    s.add_argument("--interpreter", help="python.exe/pythonw.exe Excel should run (default: this Python)")
+    s.add_argument("--pythonpath", help="directory to add to Python's path (default: the source checkout, "
+                                        "if ictco2_xl is not installed)")
+    s.set_defaults(func=cmd_excel_config)
+
+    s = sub.add_parser("lite", help="write main.py, requirements.txt and a wheel for xlwings Lite")
+    s.add_argument("--out", required=True, help="directory to write to")
+    s.add_argument("--requirement", help=f"requirement line for ictco2-xl (default: {DIST_NAME}=={__version__}; "
+                                         "e.g. the URL where you host the wheel)")
+    s.add_argument("--overwrite", action="store_true")
+    s.set_defaults(func=cmd_lite)
