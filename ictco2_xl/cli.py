@@ -1,4 +1,5 @@
-"""Command line: ``ictco2-xl reconcile | models | factors | run | evaluate``.
+"""Command line: ``ictco2-xl reconcile | models | factors | run | evaluate`` (and, from analysis_cli,
+``uncertainty | sensitivity``).
 
 A thin adapter: it parses arguments, calls the core and prints. Errors are one line on stderr with a
 non-zero exit code, never a traceback.
@@ -183,6 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", help="CSV file to write (default: stdout)")
     s.add_argument("--overwrite", action="store_true")
     s.set_defaults(func=cmd_evaluate)
+
+    from .analysis_cli import add_commands
+    add_commands(sub)
     return p
 
 
