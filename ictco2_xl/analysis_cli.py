@@ -1,4 +1,4 @@
-"""Command-line subcommands beyond the report: ``uncertainty``, ``sensitivity``.
+"""Command-line subcommands beyond the report: ``uncertainty``, ``sensitivity``, ``restate``, ``report``.
 
 Registered on the ``ictco2-xl`` parser by :func:`add_commands`; the logic lives in the core
 (``core.uncertainty``, ``core.sensitivity``, ``core.restatement``, ``core.net``) and the file adapters
@@ -12,6 +12,11 @@ from pathlib import Path
 from .cli import UsageError, _fmt, _parse_assignments, _table
 from .core.definitions import triangular, uniform
 from .core.errors import DefinitionError
+
+
+def _num(value) -> str:
+    """A number for a table cell; blank-ish for a missing one (NaN, None)."""
+    return "-" if value is None or value != value else _fmt(value)
 
 
 def _parse_ranges(pairs) -> dict:
@@ -67,7 +72,7 @@ def cmd_uncertainty(args) -> int:
         if args.ranges:
             frame = uncertainty.ranges(model, overrides, args.factor_set)
             print(_table(["input", "value", "distribution", "low", "peak", "high", "unit"],
-                         [[r.input, _fmt(r.value), r.distribution, _fmt(r.low), _fmt(r.peak), _fmt(r.high), r.unit]
+                         [[r.input, _num(r.value), r.distribution, _num(r.low), _num(r.peak), _num(r.high), r.unit]
                           for r in frame.itertuples()]) + "\n")
         results = [uncertainty.run(model, args.draws, args.seed, overrides, factor_set=args.factor_set,
                                    output=args.output)]
@@ -105,6 +110,48 @@ def cmd_sensitivity(args) -> int:
     return 0
 
 
+def _factor_set(spec: str):
+    from .core.factors import get_factor_set, load_factor_set
+    if Path(spec).suffix.lower() in (".toml", ".csv"):
+        return load_factor_set(spec)
+    return get_factor_set(spec)
+
+
+def cmd_restate(args) -> int:
+    from .core.restatement import restate, to_csv
+    targets = _check_targets([args.xlsx], args.overwrite) if args.xlsx else []
+    fs = _factor_set(args.factors)
+    table = restate(fs)
+    if targets:
+        from .xlsx_reports import restatement_workbook
+        restatement_workbook(table, targets[0], fs.name)
+    if args.csv:
+        sys.stdout.write(to_csv(table))
+    else:
+        print(f"Every report case recomputed with factor set {fs.name!r}, next to the report's figures\n")
+        print(_table(["case", "report printed", "report factors", f"{fs.name}", "change", "change %", "unit"],
+                     [[r.case, _num(r.report_printed), _num(r.report_factors), _num(r.restated), _num(r.change),
+                       f"{r.change_pct:+.1f}" if r.change_pct == r.change_pct else "-", r.unit]
+                      for r in table.itertuples()]))
+        print("\nchange = restated - recomputed with the report's factors. Inputs behind each change: "
+              "ictco2-xl restate --csv")
+    if targets:
+        print(f"wrote {targets[0]}", file=sys.stderr if args.csv else sys.stdout)
+    return 0
+
+
+def cmd_report(args) -> int:
+    from .core.net import net_report, to_markdown
+    md, xlsx = _check_targets([f"{args.out}.md", f"{args.out}.xlsx"], args.overwrite)
+    from .xlsx_reports import _openpyxl, net_workbook
+    _openpyxl()  # fail before writing anything if the workbook cannot be written
+    report = net_report(args.factor_set, args.draws or None, args.seed)
+    md.write_text(to_markdown(report), encoding="utf-8")
+    net_workbook(report, xlsx)
+    print(f"wrote {md} and {xlsx}: {len(report.table)} solution cases, {len(report.effects)} effects not quantified")
+    return 0
+
+
 def add_commands(sub) -> None:
     """Register the subcommands on the ``ictco2-xl`` subparsers."""
     ranges = "NAME=VALUE fixes an input; NAME=LOW:HIGH draws it uniformly; NAME=LOW:PEAK:HIGH triangularly"
@@ -130,3 +177,18 @@ def add_commands(sub) -> None:
     s.add_argument("--overwrite", action="store_true")
     s.add_argument("--csv", action="store_true", help="the ranked table as CSV")
     s.set_defaults(func=cmd_sensitivity)
+
+    s = sub.add_parser("restate", help="every report case recomputed with another factor set, side by side")
+    s.add_argument("--factors", default="current", help="factor set name or a .toml/.csv factor file (default: current)")
+    s.add_argument("--csv", action="store_true")
+    s.add_argument("--xlsx", help="also write the table with a bar chart to this workbook (needs openpyxl)")
+    s.add_argument("--overwrite", action="store_true")
+    s.set_defaults(func=cmd_restate)
+
+    s = sub.add_parser("report", help="net effects per solution (ITU-T L.1480 style) as Markdown and XLSX")
+    s.add_argument("--out", default="ictco2_net_report", help="file name without extension (writes .md and .xlsx)")
+    s.add_argument("--factor-set", default="report")
+    s.add_argument("--draws", type=int, default=10_000, help="draws for the P5-P95 columns (0: none)")
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--overwrite", action="store_true")
+    s.set_defaults(func=cmd_report)

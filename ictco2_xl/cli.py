@@ -1,5 +1,5 @@
 """Command line: ``ictco2-xl reconcile | models | factors | run | evaluate`` (and, from analysis_cli,
-``uncertainty | sensitivity``).
+``uncertainty | sensitivity | restate | report``).
 
 A thin adapter: it parses arguments, calls the core and prints. Errors are one line on stderr with a
 non-zero exit code, never a traceback.

@@ -277,3 +277,31 @@ def test_lumped_pilot_reduction_matches_the_streetlight_model():
     pilot = uncertainty.run("streetlight", N, seed=12)
     assert _lumped("streetlight_potential", "pilot_reduction_t", N) == pytest.approx(
         _ratios(pilot.sample, pilot.deterministic), abs=0.03)
+
+
+# -- ictco2-xl uncertainty ------------------------------------------------------------------------------
+def test_cli_uncertainty_for_every_model_and_for_one_case(capsys):
+    import io
+
+    import pandas as pd
+
+    from ictco2_xl.cli import main
+    assert main(["uncertainty", "--draws", "1000", "--csv"]) == 0
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert list(table.model) == list(MODELS)
+    assert (table.p5 <= table.p50).all() and (table.p50 <= table.p95).all()
+    assert main(["uncertainty", "LOGISTICS_POTENTIAL", "target_year=2020", "empty_rate_cut=0.2:0.3:0.5", "--ranges",
+                 "--draws", "2000", "--seed", "4"]) == 0
+    out = capsys.readouterr().out
+    expected = uncertainty.run("logistics_potential", 2000, 4, {"target_year": 2020,
+                                                                "empty_rate_cut": triangular(0.2, 0.5, 0.3, "x")})
+    assert "empty_rate_cut       0.5     triangular    0.2      0.3     0.5      fraction" in out
+    assert f"{expected.p50:.6g}" in out and f"{expected.p95:.6g}" in out
+    assert main(["uncertainty", "fleet_management", "km_per_vehicle_year=1e5:2e5", "--ranges"]) == 0
+    assert "km_per_vehicle_year  150,000  uniform       100,000  -" in capsys.readouterr().out
+    assert main(["uncertainty", "fleet_management", "empty_rate_drop=0.01,0.02"]) == 2
+    assert "one value per input" in capsys.readouterr().err
+    assert main(["uncertainty", "fleet_management", "--draws", "10"]) == 2
+    assert "draws must be a whole number between 100 and 1,000,000, got 10" in capsys.readouterr().err
+    assert main(["uncertainty", "fleet_management", "km_per_vehicle_year=a:b"]) == 2
+    assert "a range is LOW:HIGH or LOW:PEAK:HIGH numbers" in capsys.readouterr().err
