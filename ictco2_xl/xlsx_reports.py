@@ -116,18 +116,21 @@ def restatement_workbook(table: pd.DataFrame, path, factor_set: str | None = Non
 
     chart = BarChart()
     chart.type = "bar"  # horizontal: one bar per case, readable labels
-    chart.title = f"Change with factor set '{name}' (vs the report's factors)"
+    chart.title = f"Change with '{name}' factors"
     chart.y_axis.title = "change"
     chart.y_axis.number_format = "0%"
     chart.y_axis.majorGridlines = None
     chart.x_axis.scaling.orientation = "maxMin"  # first case on top, as in the table
+    chart.x_axis.tickLblPos = "low"  # case names at the left edge, clear of negative bars
     pct_col = [c[0] for c in RESTATEMENT_COLUMNS].index("change_pct") + 1
     chart.add_data(Reference(ws, min_col=pct_col, min_row=head, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
     chart.legend = None
     chart.height, chart.width = 7 + 0.45 * len(frame), 22
-    sheet = wb.create_chartsheet("Change chart")
-    sheet.add_chart(chart)
+    # A worksheet, not a chartsheet: LibreOffice draws charts on chartsheets at a tiny size.
+    sheet = wb.create_sheet("Change chart")
+    write_lines(sheet, [f"Change per case with factor set '{name}', against the report's own factors"])
+    sheet.add_chart(chart, "A3")
 
     _factor_sheet(wb.create_sheet("Factors"), name)
     return _save(wb, path)
