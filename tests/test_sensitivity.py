@@ -111,3 +111,11 @@ def test_cli_sensitivity_csv_and_ranges(capsys):
     assert "km_per_vehicle_year: uniform distribution needs low < high" in capsys.readouterr().err
     assert main(["sensitivity", "fleet_management", "empty_rate_drop=5"]) == 2
     assert "empty_rate_drop must be between 0 and 1, got 5" in capsys.readouterr().err
+
+
+def test_a_normal_range_swings_from_its_p5_to_its_p95():
+    from ictco2_xl.core.definitions import normal
+    sens = sensitivity("fleet_management", {"empty_rate_drop": normal(0.2, reason="mine", relative=True)})
+    row = sens.table.set_index("input").loc["empty_rate_drop"]
+    assert (row.low, row.high) == pytest.approx((0.015 * (1 - 0.2 * 1.6448536), 0.015 * (1 + 0.2 * 1.6448536)),
+                                                rel=1e-6)

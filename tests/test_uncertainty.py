@@ -305,3 +305,11 @@ def test_cli_uncertainty_for_every_model_and_for_one_case(capsys):
     assert "draws must be a whole number between 100 and 1,000,000, got 10" in capsys.readouterr().err
     assert main(["uncertainty", "fleet_management", "km_per_vehicle_year=a:b"]) == 2
     assert "a range is LOW:HIGH or LOW:PEAK:HIGH numbers" in capsys.readouterr().err
+
+
+def test_a_normal_override_is_truncated_to_the_valid_range():
+    res = uncertainty.run("fleet_management", 20_000, overrides={"empty_rate_drop": normal(0.01, mean=0.0,
+                                                                                           reason="mine")})
+    drawn = res.inputs["empty_rate_drop"]
+    assert drawn.min() >= 0 and drawn.max() <= 1
+    assert drawn.mean() == pytest.approx(0.01 * np.sqrt(2 / np.pi), rel=0.01)  # half-normal mean

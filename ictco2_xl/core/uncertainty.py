@@ -391,9 +391,11 @@ def ictco2_percentile(function_name, p, draws=None, seed=None, factor_set=None):
         q = np.asarray(p, dtype=float)
     except (TypeError, ValueError):
         raise InputError(where, "p", p, "must be a number between 0 and 1") from None
-    if isinstance(p, (bool, str)) or q.size == 0 or not np.isfinite(q).all() or ((q < 0) | (q > 1)).any():
-        bad = p if np.ndim(p) == 0 else next((v for v in np.ravel(p) if not 0 <= float(v) <= 1), p)
-        raise InputError(where, "p", bad, "must be a number between 0 and 1")
+    flat = q.ravel()
+    bad = ~np.isfinite(flat) | (flat < 0) | (flat > 1)
+    if isinstance(p, (bool, str)) or q.size == 0 or bad.any():
+        value = p if np.ndim(p) == 0 or q.size == 0 else float(flat[np.argmax(bad)])
+        raise InputError(where, "p", value, "must be a number between 0 and 1")
     fs = get_factor_set(None if factor_set in (None, "") else factor_set)
     out = np.percentile(_sorted_sample(fn, draws, seed, fs), q * 100)
     return float(out) if np.ndim(out) == 0 else out
