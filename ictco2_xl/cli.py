@@ -1,4 +1,5 @@
-"""Command line: ``ictco2-xl reconcile | models | factors | run | evaluate | excel-config | lite``.
+"""Command line: ``ictco2-xl reconcile | models | factors | run | evaluate | templates | recalc | batch``,
+``excel-config | lite`` (from deploy) and ``uncertainty | sensitivity | restate | report`` (from analysis_cli).
 
 A thin adapter: it parses arguments, calls the core and prints. Errors are one line on stderr with a
 non-zero exit code, never a traceback.
@@ -255,8 +256,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--overwrite", action="store_true")
     s.set_defaults(func=cmd_evaluate)
 
-    from .deploy import add_commands  # excel-config, lite
-    add_commands(sub)
+    from .deploy import add_commands as add_deploy_commands  # excel-config, lite
+    add_deploy_commands(sub)
+    from .analysis_cli import add_commands as add_analysis_commands  # uncertainty, sensitivity, restate, report
+    add_analysis_commands(sub)
     return p
 
 

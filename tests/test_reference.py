@@ -48,3 +48,12 @@ def test_cli_evaluate_csv(tmp_path, capsys):
     assert main(["evaluate", str(src), "--model", "LOGISTICS_POTENTIAL", "--out", str(out)]) == 2
     assert "exists; pass --overwrite" in capsys.readouterr().err
     assert main(["evaluate", str(src), "--model", "LOGISTICS_POTENTIAL", "--out", str(out), "--overwrite"]) == 0
+
+
+def test_reference_shows_every_uncertainty_range_with_its_reason():
+    text = models_markdown()
+    for m in MODELS.values():
+        for i in m.inputs:
+            if i.uncertainty is not None:
+                row = f"| `{i.name}` | {i.uncertainty.describe()} | {i.uncertainty.reason.replace('|', chr(92) + '|')} |"
+                assert row in text, (m.id, i.name)

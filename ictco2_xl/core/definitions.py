@@ -139,6 +139,85 @@ class Derived:
     description: str
 
 
+DISTRIBUTIONS = ("uniform", "triangular", "normal", "fixed")
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """How an uncertainty run draws an input (see ``ictco2_xl.core.uncertainty``).
+
+    ``uniform`` draws evenly between ``low`` and ``high``; ``triangular`` between ``low`` and ``high``
+    peaking at ``mode`` (default: the input's default); ``normal`` around ``mean`` (default: the input's
+    default) with ``sd``, truncated to the input's valid range; ``fixed`` always gives ``value``
+    (default: the input's default). With ``relative=True`` every number is a multiple of the input's
+    default as resolved for the year and factor set in use, so one range serves every case. Ranges
+    that reach outside the input's valid range are clipped to it. ``reason`` says why this range.
+    """
+
+    kind: str
+    low: float | None = None
+    high: float | None = None
+    mode: float | None = None
+    mean: float | None = None
+    sd: float | None = None
+    value: float | None = None
+    relative: bool = False
+    reason: str = ""
+
+    def __post_init__(self):
+        if self.kind not in DISTRIBUTIONS:
+            raise DefinitionError(f"distribution kind must be one of {', '.join(DISTRIBUTIONS)}, got {self.kind!r}")
+        if self.kind in ("uniform", "triangular"):
+            if self.low is None or self.high is None or not self.low < self.high:
+                raise DefinitionError(f"{self.kind} distribution needs low < high, got {self.low!r} and {self.high!r}")
+            if self.mode is not None and not self.low <= self.mode <= self.high:
+                raise DefinitionError(f"triangular mode {self.mode!r} must lie between low and high")
+        if self.kind == "normal" and not (self.sd is not None and self.sd > 0):
+            raise DefinitionError(f"normal distribution needs sd > 0, got {self.sd!r}")
+
+    @property
+    def is_fixed(self) -> bool:
+        return self.kind == "fixed"
+
+    def describe(self) -> str:
+        """Short text, e.g. ``triangular ×0.9–×1.1 of the value in use, peaking at it``."""
+        def num(v):
+            return f"×{v:g}" if self.relative else f"{v:g}"
+        of = " of the value in use" if self.relative else ""
+        if self.kind == "uniform":
+            return f"uniform {num(self.low)}–{num(self.high)}{of}"
+        if self.kind == "triangular":
+            peak = ", peaking at it" if self.relative else ", peaking at the default"
+            return f"triangular {num(self.low)}–{num(self.high)}{of}" + (peak if self.mode is None
+                                                                          else f", peak {num(self.mode)}")
+        if self.kind == "normal":
+            mean = "the value in use" if self.mean is None else num(self.mean)
+            return f"normal around {mean}, sd {num(self.sd)}{of}, truncated to the valid range"
+        return "fixed" + ("" if self.value is None else f" at {num(self.value)}{of}")
+
+
+def uniform(low: float, high: float, reason: str = "", relative: bool = False) -> Distribution:
+    return Distribution("uniform", low=low, high=high, relative=relative, reason=reason)
+
+
+def triangular(low: float, high: float, mode: float | None = None, reason: str = "",
+               relative: bool = False) -> Distribution:
+    return Distribution("triangular", low=low, high=high, mode=mode, relative=relative, reason=reason)
+
+
+def normal(sd: float, mean: float | None = None, reason: str = "", relative: bool = False) -> Distribution:
+    return Distribution("normal", mean=mean, sd=sd, relative=relative, reason=reason)
+
+
+def fixed(value: float | None = None, reason: str = "", relative: bool = False) -> Distribution:
+    return Distribution("fixed", value=value, relative=relative, reason=reason)
+
+
+def spread(fraction: float, reason: str) -> Distribution:
+    """Triangular from (1 - fraction) to (1 + fraction) times the default, peaking at the default."""
+    return triangular(1 - fraction, 1 + fraction, reason=reason, relative=True)
+
+
 @dataclass(frozen=True)
 class Input:
     """One model input.
@@ -163,6 +242,7 @@ class Input:
     integer: bool = False
     extensive: bool = False
     scope: str | None = None  # model id used to look up model-specific factors
+    uncertainty: Distribution | None = None  # None: fixed at the default in uncertainty runs
 
     def __post_init__(self):
         _check_name(self.name, "input")
@@ -170,6 +250,19 @@ class Input:
             raise DefinitionError(f"input {self.name}: provenance must be stated, implied or assumed")
         if (self.default is None) == (self.factor is None):
             raise DefinitionError(f"input {self.name}: give exactly one of default or factor")
+        u = self.uncertainty
+        if u is not None:
+            if not isinstance(u, Distribution):
+                raise DefinitionError(f"input {self.name}: uncertainty must be a Distribution")
+            if self.integer and not u.is_fixed:
+                raise DefinitionError(f"input {self.name}: a whole-number input (a case selector) cannot be drawn")
+            if not u.reason:
+                raise DefinitionError(f"input {self.name}: an uncertainty range needs its reason")
+            if not u.relative:
+                ends = [v for v in (u.low, u.high, u.mode, u.value) if v is not None]
+                if self.bounds.bad(np.array(ends, float)).any():
+                    raise DefinitionError(f"input {self.name}: uncertainty range {u.describe()} leaves the valid "
+                                          f"range ({self.bounds.rule()})")
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,18 @@ def _cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+def uncertainty_markdown(m: Model) -> list[str]:
+    """The input ranges of uncertainty and sensitivity runs, with the reason for each."""
+    rows = [i for i in m.inputs if i.uncertainty is not None]
+    if not rows:
+        return ["", "Uncertainty: no input has a range; every input stays at its value in uncertainty runs."]
+    out = ["", "Uncertainty ranges (`ictco2-xl uncertainty`, `ictco2-xl sensitivity`; inputs not listed stay at "
+           "their values):", "", "| input | range | why |", "|---|---|---|"]
+    for i in rows:
+        out.append(f"| `{i.name}` | {_cell(i.uncertainty.describe())} | {_cell(i.uncertainty.reason)} |")
+    return out
+
+
 def model_markdown(m: Model) -> str:
     out = [f"## `{m.id}` — {m.title}", "", m.description, "",
            f"- Report section: {m.section}", f"- Kind: {m.kind}"]
@@ -35,6 +47,7 @@ def model_markdown(m: Model) -> str:
         out.append(f"| `{i.name}` | {_cell(i.label)} | {_cell(i.label_zh)} | {_cell(i.unit)} | {_cell(default_text(i))} | "
                    f"{_cell(i.bounds.rule().removeprefix('must be '))}{' (whole number)' if i.integer else ''} | "
                    f"{prov} | {_cell(i.source + note)} |")
+    out += uncertainty_markdown(m)
     out += ["", "Equations (in order; each result can be used by later ones):", "", "```"]
     width = max(len(s.name) for s in m.steps)
     for s in m.steps:
@@ -81,6 +94,10 @@ def models_markdown() -> str:
             "(a test checks it is current).", "",
             "Results are tonnes of CO2 (per year for annual flows) unless the unit says otherwise. Report: WWF / "
             "China Mobile, 2010, low-carbon ICT in China (Chongqing 2008 case and national potentials).", "",
+            "Uncertainty ranges: the report's value is the peak of a triangular range whose width says how soft the "
+            "value is (×0.9–×1.1 means 10% either side of the value in use, for any year and factor set); ranges "
+            "are clipped to the valid range. Operator records and case selectors (counts, revenues, metered "
+            "traffic, the year) stay fixed.", "",
             "| model | worksheet function | title | section |", "|---|---|---|---|"]
     for m in MODELS.values():
         head.append(f"| `{m.id}` | `{m.function}` | {_cell(m.title)} | {_cell(m.section)} |")

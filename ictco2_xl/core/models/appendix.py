@@ -7,8 +7,9 @@ emission (if the report implies one through its enablement factor, Tables 4-2 to
 """
 from __future__ import annotations
 
-from ..definitions import FRACTION, POSITIVE, Bounds, Input, Model, Step
-from .common import a4_sheet, diesel, gasoline, grid, network_energy, own_emission_from_factor, pvc
+from ..definitions import FRACTION, POSITIVE, Bounds, Input, Model, Step, spread, triangular
+from .common import (ASSUMED_ZERO, FUEL_INTENSITY, GASOLINE_PRICE, IMPLIED, ROUND_SAVING, SAVING, a4_sheet, diesel,
+                     gasoline, grid, network_energy, own_emission_from_factor, pvc)
 
 HOURS = Bounds(0, 8784)
 ENABLEMENT = ("enablement_factor", "Enablement factor (reduction / ICT own emission)", "减排系数")
@@ -30,11 +31,15 @@ FLEET = Model(
               "Appendix 1 table", extensive=True),
         Input("empty_rate_drop", "Cut in the empty-running rate (absolute)", "降低车辆的空载率", "fraction", 0.015,
               FRACTION, "Appendix 1 table (1.5%)",
-              note="Table 4-1 describes it as a 10% relative drop of the previous empty-running rate."),
+              note="Table 4-1 describes it as a 10% relative drop of the previous empty-running rate.",
+              uncertainty=spread(0.5, "The cut in empty running is the solution's key claim and no measurement of it is "
+                                      "shown (Table 4-1 calls it a 10% relative drop); ±50%.")),
         Input("km_per_vehicle_year", "Distance per vehicle and year", "车辆平均行驶里程", "km/(vehicle·yr)",
-              150000, POSITIVE, "Appendix 1 table"),
+              150000, POSITIVE, "Appendix 1 table",
+              uncertainty=spread(0.2, "A round average distance for all registered trucks; ±20%.")),
         Input("diesel_l_per_100tkm", "Diesel use per 100 tonne-km", "百吨公里耗用柴油", "L/(100 t·km)", 6.3,
-              POSITIVE, "Appendix 1 table"),
+              POSITIVE, "Appendix 1 table",
+              uncertainty=FUEL_INTENSITY),
         diesel(),
         own_emission_from_factor(101804.85, 3869, "Table 4-2",
                                  "Which factor belongs to which row is reconstructed from the scrambled extraction."),
@@ -61,8 +66,10 @@ GENSET = Model(
                 "(55 generators piloted in Chongqing, 2008).",
     inputs=[
         Input("paper_sheets_saved", "Paper saved", "节纸", "A4 sheets/yr", 1200, source="Appendix 2 table",
-              extensive=True),
-        Input("diesel_saved_l", "Diesel saved", "节约柴油", "L/yr", 27600, source="Appendix 2 table", extensive=True),
+              extensive=True,
+              uncertainty=SAVING),
+        Input("diesel_saved_l", "Diesel saved", "节约柴油", "L/yr", 27600, source="Appendix 2 table", extensive=True,
+              uncertainty=SAVING),
         a4_sheet(), diesel(),
     ],
     steps=[
@@ -83,10 +90,13 @@ URBAN = Model(
                 "(street lights excluded).",
     inputs=[
         Input("electricity_saved_kwh", "Electricity saved", "节电", "kWh/yr", 10000, source="Appendix 3 table",
-              extensive=True),
-        Input("fuel_saved_l", "Fuel saved", "节油", "L/yr", 10000, source="Appendix 3 table", extensive=True),
+              extensive=True,
+              uncertainty=ROUND_SAVING),
+        Input("fuel_saved_l", "Fuel saved", "节油", "L/yr", 10000, source="Appendix 3 table", extensive=True,
+              uncertainty=ROUND_SAVING),
         Input("paper_sheets_saved", "Paper saved", "节省纸张", "A4 sheets/yr", 300000, source="Appendix 3 table",
-              extensive=True),
+              extensive=True,
+              uncertainty=ROUND_SAVING),
         grid(), gasoline(), a4_sheet(),
         own_emission_from_factor(33.848, 63, "Table 4-2"),
     ],
@@ -112,7 +122,9 @@ MMS_CARD = Model(
         Input("revenue_yuan", "Service revenue", "业务收入", "yuan/yr", 2100000, source="Appendix 4 table",
               extensive=True),
         Input("card_price_yuan", "Average price of a paper card", "一张贺卡的平均价格", "yuan", 2, POSITIVE,
-              "Appendix 4 table"),
+              "Appendix 4 table",
+              uncertainty=spread(0.5, "Cards replaced = revenue / price assumes every yuan of MMS cards replaces paper "
+                                      "cards at an assumed average of 2 yuan; ±50%.")),
         Input("mms_traffic_mb", "MMS card traffic", "发送贺卡总流量", "MB/yr", 239000, source="Appendix 4 table",
               extensive=True),
         network_energy(), grid(),
@@ -142,21 +154,28 @@ SELF_SERVICE = Model(
     inputs=[
         Input("physical_equivalent_transactions", "Electronic transactions as physical-channel equivalents",
               "电子渠道一年业务笔数相当于实体渠道业务笔数", "transactions/yr", 32800000, source="Appendix 5 table",
-              extensive=True),
+              extensive=True,
+              uncertainty=spread(0.2, "The conversion of electronic transactions into physical-channel equivalents is "
+                                      "the operator's estimate; ±20%.")),
         Input("transactions_per_hall_year", "Transactions one service hall handles a year", "一个实体营业厅一年业务笔数",
-              "transactions/yr", 114156, POSITIVE, "Appendix 5 table"),
+              "transactions/yr", 114156, POSITIVE, "Appendix 5 table",
+              uncertainty=spread(0.2, "The throughput of an average service hall; ±20%.")),
         Input("hall_kwh_year", "Electricity of a medium service hall", "一个中等营业厅一年耗电量", "kWh/yr", 10000,
-              source="Appendix 5 table; §4.2.1"),
+              source="Appendix 5 table; §4.2.1",
+              uncertainty=spread(0.5, "A round 10,000 kWh for 'a medium hall'; ±50%.")),
         Input("sheets_per_transaction", "Paper per transaction", "每笔业务办理消耗纸张数", "A4 sheets", 3,
-              source="Appendix 5 table", note="§4.2.1 says four sheets per transaction."),
+              source="Appendix 5 table", note="§4.2.1 says four sheets per transaction.",
+              uncertainty=triangular(2, 4, reason="Appendix 5 says 3 sheets, §4.2.1 says 4: 2 to 4, peaking at 3.")),
         Input("electronic_transactions", "Electronic transactions", "电子渠道一年业务笔数", "transactions/yr", 22960000,
               source="Appendix 5 table", extensive=True),
         Input("mb_per_transaction", "Traffic per electronic transaction", "每笔电子业务的平均流量", "MB", 0.001,
-              source="Appendix 5 table"),
+              source="Appendix 5 table",
+              uncertainty=spread(0.5, "A round 1 kB per transaction; ±50%.")),
         network_energy(), grid(), a4_sheet(),
         Input("platform_t", "Emission of the service platform", "应用平台一年二氧化碳排放量", "t CO2/yr", 0,
               provenance="assumed", source="Appendix 5 formula names it; the table gives no value",
-              note="0 because the report's table and its 3322 t include no platform emission.", extensive=True),
+              note="0 because the report's table and its 3322 t include no platform emission.", extensive=True,
+              uncertainty=ASSUMED_ZERO),
     ],
     steps=[
         Step("halls_avoided", "physical_equivalent_transactions / transactions_per_hall_year", "halls",
@@ -187,12 +206,16 @@ RURAL_EGOV = Model(
     inputs=[
         Input("town_count", "Towns covered", "业务覆盖镇的数量", "town_count", 262, source="Appendix 6 table", extensive=True),
         Input("paper_cost_saved_yuan", "Paper cost saved per town", "每镇年平均节约纸张费用", "yuan/(town·yr)", 35000,
-              source="Appendix 6 table"),
-        Input("a4_price_yuan", "Price of an A4 sheet", "每张A4纸价格", "yuan/sheet", 0.05, POSITIVE, "Appendix 6 table"),
+              source="Appendix 6 table",
+              uncertainty=SAVING),
+        Input("a4_price_yuan", "Price of an A4 sheet", "每张A4纸价格", "yuan/sheet", 0.05, POSITIVE, "Appendix 6 table",
+              uncertainty=spread(0.3, "The price of a sheet varies with grade and purchase volume; ±30%.")),
         a4_sheet(),
         Input("transport_cost_saved_yuan", "Transport cost saved per town", "每镇年节约交通费用", "yuan/(town·yr)",
-              2200, source="Appendix 6 table"),
-        Input("gasoline_price_yuan_per_l", "Gasoline price", "每升汽油价格", "yuan/L", 6, POSITIVE, "Appendix 6 table"),
+              2200, source="Appendix 6 table",
+              uncertainty=SAVING),
+        Input("gasoline_price_yuan_per_l", "Gasoline price", "每升汽油价格", "yuan/L", 6, POSITIVE, "Appendix 6 table",
+              uncertainty=GASOLINE_PRICE),
         gasoline(),
         own_emission_from_factor(1940.599, 0.14, "Table 4-4",
                                  "That is 7 times the reduction; the appendix table counts no ICT emission."),
@@ -220,13 +243,20 @@ STREETLIGHT = Model(
     inputs=[
         Input("lamp_count", "Controlled street lights", "受控路灯数", "lamp_count", 2000, source="Appendix 7 table", extensive=True),
         Input("hours_before", "Lighting hours per lamp before", "年每盏路灯照明平均时长（应用前）", "h/yr", 4197.5, HOURS,
-              "Appendix 7 table"),
+              "Appendix 7 table",
+              uncertainty=spread(0.05, "Average lighting hours per lamp; ±5%, drawn independently of the hours after, "
+                                       "which overstates the spread of their difference if both err alike.")),
         Input("hours_after", "Lighting hours per lamp after", "年每盏路灯照明平均时长（应用后）", "h/yr", 3285, HOURS,
-              "Appendix 7 table"),
-        Input("lamp_kw", "Average lamp power", "每盏路灯平均功率", "kW", 0.3, POSITIVE, "Appendix 7 table"),
+              "Appendix 7 table",
+              uncertainty=spread(0.05, "Average lighting hours per lamp under remote control; ±5%, drawn independently "
+                                       "of the hours before.")),
+        Input("lamp_kw", "Average lamp power", "每盏路灯平均功率", "kW", 0.3, POSITIVE, "Appendix 7 table",
+              uncertainty=spread(0.2, "An average power over mixed lamp types; ±20%.")),
         Input("transport_cost_saved_yuan", "Transport cost saved", "年节约交通费用", "yuan/yr", 1500000,
-              source="Appendix 7 table; §4.2.3", extensive=True),
-        Input("gasoline_price_yuan_per_l", "Gasoline price", "每升汽油价格", "yuan/L", 6, POSITIVE, "Appendix 7 table"),
+              source="Appendix 7 table; §4.2.3", extensive=True,
+              uncertainty=SAVING),
+        Input("gasoline_price_yuan_per_l", "Gasoline price", "每升汽油价格", "yuan/L", 6, POSITIVE, "Appendix 7 table",
+              uncertainty=GASOLINE_PRICE),
         gasoline(), grid(),
         own_emission_from_factor(1015.62, 64825, "Table 4-2",
                                  "Which factor belongs to which row is reconstructed from the scrambled extraction."),
@@ -260,7 +290,9 @@ MUSIC = Model(
     inputs=[
         Input("revenue_yuan", "Download revenue", "收入", "yuan/yr", 300170, source="Appendix 8 table", extensive=True),
         Input("cd_price_yuan", "Price of a CD", "音乐CD单价", "yuan/CD", 60, POSITIVE, "Appendix 8 table: 300170 yuan -> 5003 CDs",
-              provenance="implied", note="Not stated; the table's 5003 CDs for 300,170 yuan imply 60 yuan per CD."),
+              provenance="implied", note="Not stated; the table's 5003 CDs for 300,170 yuan imply 60 yuan per CD.",
+              uncertainty=triangular(10, 80, reason="Not stated: the table's 5003 CDs imply 60 yuan, its printed 26 t "
+                                                    "needs 10 yuan; 10 to 80 yuan, peaking at 60.")),
         Input("cd_kg_per_disc", "CO2 of making one CD", "制作一张CD的二氧化碳排放", "kg CO2/disc",
               factor="cd_kg_per_disc", bounds=POSITIVE, source="factor set"),
         Input("download_traffic_mb", "Download traffic", "下载音乐总流量", "MB/yr", 1640000,
@@ -290,11 +322,16 @@ NEWSPAPER = Model(
     inputs=[
         Input("subscriber_count", "Subscribers", "手机报用户数", "people", 890000, source="Appendix 9 table", extensive=True),
         Input("substitution_rate", "Share of print copies replaced", "替代率", "fraction", 0.043, FRACTION,
-              "Appendix 9 table"),
+              "Appendix 9 table",
+              uncertainty=spread(0.5, "The share of print copies a mobile newspaper replaces (4.3%) is an estimate; "
+                                      "±50%.")),
         Input("papers_per_reader_year", "Newspapers bought per reader and year", "平均每人一年购买报纸份数",
-              "copies/yr", 365, source="Appendix 9 table"),
+              "copies/yr", 365, source="Appendix 9 table",
+              uncertainty=triangular(0.6, 1.0, reason="365 copies a year assumes a paper every day; readers who buy "
+                                                      "fewer are likely, more is not: x0.6 to x1.", relative=True)),
         Input("sheets_per_paper", "A4 sheets per newspaper", "一份报纸相当于多少张A4纸", "A4 sheets", 4,
-              source="Appendix 9 table"),
+              source="Appendix 9 table",
+              uncertainty=spread(0.5, "A newspaper's size in A4 sheets depends on title and edition; ±50%.")),
         a4_sheet(),
         Input("hardware_t", "Hardware emission", "硬件设备碳排放", "t CO2/yr", 7.92151067,
               source="Appendix 9 table (7921510.67 g)", extensive=True),
@@ -303,7 +340,8 @@ NEWSPAPER = Model(
         network_energy(), grid(),
         Input("terminal_t", "Terminal (handset) emission", "终端碳排放", "t CO2/yr", 0, provenance="assumed",
               source="Appendix 9 formula names it; the table gives no value",
-              note="0 because the report's 457 t includes none.", extensive=True),
+              note="0 because the report's 457 t includes none.", extensive=True,
+              uncertainty=ASSUMED_ZERO),
     ],
     steps=[
         Step("baseline_t", "subscriber_count * substitution_rate * papers_per_reader_year * sheets_per_paper * "
@@ -327,10 +365,12 @@ NEWSLETTER = Model(
     inputs=[
         Input("customer_count", "Corporate customers", "客户数", "customer_count", 20000, source="Appendix 10 table", extensive=True),
         Input("issues_per_year", "Issues per customer and year", "一个中等集团一年发内刊数", "issues/yr", 12,
-              source="Appendix 10 table"),
+              source="Appendix 10 table",
+              uncertainty=spread(0.5, "12 issues a year for 'a medium group' is assumed; ±50%.")),
         Input("sheets_per_issue", "A4 sheets per printed issue", "一本内刊相当于的纸数", "A4 sheets", 10,
               provenance="implied", source="Appendix 10 formula names it; the table shows only the rounded result 23 t",
-              note="Not stated; 22113 kg in Table 4-3 needs 22.584 t of paper, i.e. 10 sheets per issue."),
+              note="Not stated; 22113 kg in Table 4-3 needs 22.584 t of paper, i.e. 10 sheets per issue.",
+              uncertainty=IMPLIED),
         a4_sheet(),
         Input("mb_per_customer_year", "Traffic per customer and year", "一个集团一年该业务数据量", "MB/yr", 8.32,
               source="Appendix 10 table"),
@@ -389,7 +429,9 @@ MMS_FLYER = Model(
     description="CO2 cut by MMS advertising flyers replacing printed flyers, minus network and platform emissions.",
     inputs=[
         Input("paper_flyers", "Printed flyers replaced", "一年发的纸质宣传单数", "flyers/yr", 12000000,
-              source="Appendix 12 table", extensive=True),
+              source="Appendix 12 table", extensive=True,
+              uncertainty=spread(0.3, "The printed flyers the MMS campaign replaces (12 million for 36 million MMS) is "
+                                      "a counterfactual estimate; ±30%.")),
         a4_sheet("Emission per printed flyer (A4)", "生产一张宣传单的碳排放"),
         Input("mms_messages", "MMS flyers sent", "一年宣传单彩信条数", "messages/yr", 36000000, source="Appendix 12 table",
               extensive=True),
@@ -423,7 +465,8 @@ SIM_CARD = Model(
         Input("plastic_card_cm3", "Volume of a plastic card", "普通卡大小", "cm3", 3.67, POSITIVE, "Appendix 13 table"),
         Input("sim_card_cm3", "Volume of a SIM card", "SIM卡大小", "cm3", 0.3, POSITIVE, "Appendix 13 table"),
         pvc(),
-        Input("pvc_g_per_cm3", "PVC density", "一立方厘米的重量", "g/cm3", 1.38, POSITIVE, "Appendix 13 table"),
+        Input("pvc_g_per_cm3", "PVC density", "一立方厘米的重量", "g/cm3", 1.38, POSITIVE, "Appendix 13 table",
+              uncertainty=triangular(1.3, 1.45, reason="Rigid PVC is 1.3-1.45 g/cm3; the report's 1.38 is the peak.")),
     ],
     steps=[
         Step("baseline_t", "(sim_cards_before * sim_card_cm3 + plastic_cards_before * plastic_card_cm3) * "

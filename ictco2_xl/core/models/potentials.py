@@ -3,8 +3,8 @@ and the summary's headline (Figure 0-1)."""
 from __future__ import annotations
 
 from ..definitions import (FRACTION, POSITIVE, Bounds, DataSeries, Input, Model, Step, YearSeries,
-                           compose)
-from .common import a4_sheet, factor_input
+                           compose, spread, triangular)
+from .common import FUEL_INTENSITY, IMPLIED, a4_sheet, factor_input
 
 
 def year_input(lo: int, hi: int, default: int = 2030, source: str = "") -> Input:
@@ -25,14 +25,18 @@ LOGISTICS_BASELINE = Model(
         Input("freight_tkm_2008", "Road freight 2008", "2008年公路货运周转量", "10^8 t·km", 12998.5, POSITIVE,
               "§5.1.3 ('12998.5亿吨公里'); Table 5-1", extensive=True),
         Input("freight_growth", "Annual growth of road freight", "货物周转量年增长率", "fraction/yr", 0.05,
-              Bounds(-0.5, 1), "§5.1.3 ('以5%的增长率预计估算')"),
+              Bounds(-0.5, 1), "§5.1.3 ('以5%的增长率预计估算')",
+              uncertainty=triangular(0.03, 0.07, reason="'以5%的增长率预计估算': an assumed growth rate compounded over up to 22 "
+                                                        "years; 3% to 7% a year, peaking at 5%.")),
         Input("passenger_pkm", "Road passenger transport", "公路旅客周转量", "10^8 p·km",
               YearSeries(((2008, 12636), (2010, 14300), (2020, 25000), (2030, 36964)), "geometric"), POSITIVE,
-              "§5.1.3; Table 5-1 (highway plan 2005)", extensive=True),
+              "§5.1.3; Table 5-1 (highway plan 2005)", extensive=True,
+              uncertainty=spread(0.2, "Passenger-km projected from a 2005 highway plan; ±20%.")),
         Input("passenger_to_freight", "Passenger-to-freight conversion", "客货换算系数", "t·km/p·km", 0.1, POSITIVE,
               "§5.1.3; Table 5-1"),
         Input("diesel_l_per_100tkm", "Diesel per 100 tonne-km", "百吨公里耗用柴油", "L/(100 t·km)", 6.3, POSITIVE,
-              "Table 5-1"),
+              "Table 5-1",
+              uncertainty=FUEL_INTENSITY),
         factor_input("diesel_kg_per_l", "Diesel emission factor", "每升柴油的CO2排放量", "kg CO2/L"),
         factor_input("diesel_embodied_multiplier", "Diesel embodied multiplier", "柴油隐含排放系数", "1"),
     ],
@@ -59,13 +63,18 @@ LOGISTICS_POTENTIAL = LOGISTICS_BASELINE.extend(
                 "(10%-50% of the 30% base rate), minus the ICT system's own emission.",
     inputs=[
         Input("empty_rate_cut", "Relative cut of the empty-running rate", "空载率下降比例", "fraction", 0.5, FRACTION,
-              "§5.1.4; Table 5-2 (10%-50%; 50% = from 30% to 15%)"),
+              "§5.1.4; Table 5-2 (10%-50%; 50% = from 30% to 15%)",
+              uncertainty=spread(0.4, "How far smart logistics cuts empty running (50%: from 30% to 15%) is the "
+                                      "scenario's core assumption; ±40% around the chosen cut.")),
         Input("base_empty_rate", "Base empty-running rate", "基础空载率", "fraction", 0.3, Bounds(0, 1, hi_open=True),
-              "§5.1.4; Table 5-2 (30%)"),
+              "§5.1.4; Table 5-2 (30%)",
+              uncertainty=spread(0.2, "An estimate of the empty-running rate of China's road freight around 2008 (30%); "
+                                      "±20%.")),
         Input("ict_own_emission_t", "ICT system's own emission", "ICT自身排放", "t CO2/yr", 51, provenance="assumed",
               source="§5.1.2: 物流通's own emission in 2008 (51 t)",
               note="The report says the high-carbon case is negative because of ICT's own emission but gives no figure; "
-                   "51 t (物流通, 2008) is used.", extensive=True),
+                   "51 t (物流通, 2008) is used.", extensive=True,
+              uncertainty=spread(0.5, "Assumed from 物流通's 2008 own emission; ±50% (negligible next to the reduction).")),
     ],
     steps=[
         Step("new_empty_rate", "base_empty_rate * (1 - empty_rate_cut)", "fraction", "Empty-running rate after", "空载率"),
@@ -119,9 +128,13 @@ DEMATERIALISATION = DISC_BASELINE.extend(
     inputs=[
         year_input(2008, 2030),
         Input("replaced_share", "Share of discs replaced by online media", "在线媒体替代率", "fraction", 1.0, FRACTION,
-              "§5.2.1.2; Summary ('100%的CD/DVD被替代')"),
+              "§5.2.1.2; Summary ('100%的CD/DVD被替代')",
+              uncertainty=triangular(0.5, 1.0, reason="The summary assumes all discs are replaced by online media; the "
+                                                      "share can only be lower: 50% to 100%, peaking at 100%.")),
         Input("online_media_share", "Online media's share of dematerialisation", "在线媒体减排量占比", "fraction", 0.043,
-              Bounds(0, 1, lo_open=True), "§5.2 (SMART 2020: 4.3% of 5亿 t in 2020)"),
+              Bounds(0, 1, lo_open=True), "§5.2 (SMART 2020: 4.3% of 5亿 t in 2020)",
+              uncertainty=spread(0.3, "SMART 2020's global 4.3% share of online media in dematerialisation, applied to "
+                                      "China; ±30%.")),
     ],
     steps=[
         Step("online_media_t", "co2_t * replaced_share", "t CO2/yr", "Online media reduction", "在线媒体减排量"),
@@ -138,8 +151,11 @@ EPAPER = Model(
     inputs=[
         year_input(2020, 2030),
         Input("paper_demand_10kt", "Paper demand", "纸张需求量", "10^4 t/yr",
-              YearSeries(((2020, 15566), (2030, 22051)), "linear"), POSITIVE, "§5.2.2.2", extensive=True),
-        Input("replaced_share", "Share of paper replaced", "纸张被淘汰比例", "fraction", 0.25, FRACTION, "§5.2.2.2; Summary"),
+              YearSeries(((2020, 15566), (2030, 22051)), "linear"), POSITIVE, "§5.2.2.2", extensive=True,
+              uncertainty=spread(0.15, "Paper demand projected from Figure 5-7's trend; ±15%.")),
+        Input("replaced_share", "Share of paper replaced", "纸张被淘汰比例", "fraction", 0.25, FRACTION, "§5.2.2.2; Summary",
+              uncertainty=spread(0.4, "A quarter of paper replaced by electronic reading is a scenario assumption; "
+                                      "±40%.")),
         factor_input("paper_kg_per_kg", "CO2 per kg of paper", "纸张生产排放", "kg CO2/kg"),
     ],
     steps=[
@@ -163,20 +179,30 @@ TELEWORK = Model(
         year_input(2010, 2030),
         Input("car_count_10k", "Cars", "车辆数预测", "10^4 cars",
               YearSeries(((2010, 3900), (2020, 7200), (2030, 11100)), "geometric"), POSITIVE, "§5.3.1; teleworking table",
-              extensive=True),
+              extensive=True,
+              uncertainty=spread(0.15, "Car fleet projections for 2020 and 2030; ±15%.")),
         Input("kg_per_car_year", "CO2 per car and year", "每辆车每年的CO2排放", "kg CO2/yr",
-              YearSeries(((2010, 3041), (2020, 2950), (2030, 2767)), "linear"), POSITIVE, "teleworking table"),
+              YearSeries(((2010, 3041), (2020, 2950), (2030, 2767)), "linear"), POSITIVE, "teleworking table",
+              uncertainty=spread(0.15, "CO2 per car projected from fuel economy and distance; ±15%.")),
         Input("work_share", "Work-related share of car travel", "与工作相关的车辆行驶里程占总里程比例", "fraction",
-              YearSeries(((2010, 0.27), (2020, 0.40), (2030, 0.50)), "linear"), FRACTION, "teleworking table"),
+              YearSeries(((2010, 0.27), (2020, 0.40), (2030, 0.50)), "linear"), FRACTION, "teleworking table",
+              uncertainty=spread(0.25, "The work-related share of car travel, projected from 27% (2010) to 50% (2030); "
+                                       "±25%.")),
         Input("work_km_cut", "Cut in work-related car travel", "与工作相关的行驶里程下降比率", "fraction", 0.8, FRACTION,
-              "§5.3.1; teleworking table (SMART 2020)"),
+              "§5.3.1; teleworking table (SMART 2020)",
+              uncertainty=spread(0.25, "SMART 2020's 80% less work-related car travel for teleworkers; ±25% (capped at "
+                                       "100%).")),
         Input("office_building_t", "Office-building CO2", "办公建筑的CO2排放量", "t CO2/yr", 5.27e8, POSITIVE, "§5.3.1",
-              note="The report derives it for the period 2010-2030 and applies it to each year.", extensive=True),
+              note="The report derives it for the period 2010-2030 and applies it to each year.", extensive=True,
+              uncertainty=spread(0.2, "5.27亿 t cannot be rebuilt from the inputs the report states (see notes); ±20%.")),
         Input("residential_building_t", "Residential-building CO2", "住宅建筑碳排放", "t CO2/yr", 2.93e8, POSITIVE, "§5.3.1",
-              extensive=True),
-        Input("office_cut", "Office emission cut by teleworking", "办公室碳排放减少比例", "fraction", 0.6, FRACTION, "§5.3.1"),
+              extensive=True,
+              uncertainty=spread(0.2, "2.93亿 t cannot be rebuilt from the inputs the report states (see notes); ±20%.")),
+        Input("office_cut", "Office emission cut by teleworking", "办公室碳排放减少比例", "fraction", 0.6, FRACTION, "§5.3.1",
+              uncertainty=spread(0.3, "60% less office emission assumes offices shrink in step with teleworking; ±30%.")),
         Input("residential_increase", "Residential emission increase", "住宅建筑排放增加比例", "fraction", 0.15,
-              Bounds(0, 10), "§5.3.1"),
+              Bounds(0, 10), "§5.3.1",
+              uncertainty=spread(0.5, "15% more home emission: estimates of this rebound vary widely; ±50%.")),
     ],
     steps=[
         Step("car_t", "car_count_10k * 10000 * kg_per_car_year / 1000", "t CO2/yr", "All car CO2"),
@@ -209,9 +235,13 @@ AVIATION = Model(
             (1999, 857.30), (2000, 970.54), (2001, 1091.35), (2002, 1268.70), (2003, 1263.19), (2004, 1782.30),
             (2005, 2044.93), (2006, 2370.66)), "geometric"), POSITIVE, "Table 5-6", extensive=True),
         Input("fuel_l_per_aircraft_km", "Jet kerosene per aircraft-km", "每公里飞行消耗喷气煤油", "L/km", 12.8, POSITIVE,
-              "§5.3.2 note under Table 5-5"),
+              "§5.3.2 note under Table 5-5",
+              uncertainty=spread(0.2, "Fuel burn per km of a 'medium' aircraft varies with type and stage length; ±20%.")),
         Input("passengers_per_aircraft", "Passengers per aircraft", "民航客机的中等运力", "passengers", 270, POSITIVE,
-              "§5.3.2 note under Table 5-5"),
+              "§5.3.2 note under Table 5-5",
+              uncertainty=spread(0.3, "270 is the capacity of a 'medium' aircraft taken as passengers per flight; ±30%, "
+                                      "drawn independently of fuel per km although smaller aircraft burn less, which "
+                                      "overstates the spread of their ratio.")),
         factor_input("jet_kerosene_kg_per_l", "Jet kerosene emission factor", "喷气煤油的CO2排放系数", "kg CO2/L"),
     ],
     steps=[
@@ -233,12 +263,17 @@ VIDEOCONF = AVIATION.extend(
         year_input(2010, 2030),
         Input("air_pkm", "Air passenger-km", "飞机每年飞行里程", "10^8 p·km",
               YearSeries(((2010, 2660), (2020, 7210), (2030, 14810)), "geometric"), POSITIVE, "§5.3.2; Table 5-5",
-              extensive=True),
+              extensive=True,
+              uncertainty=spread(0.2, "Air passenger-km projected to 2020 and 2030; ±20%.")),
         Input("business_share", "Business share of air travel", "涉及商务出行的比例", "fraction",
-              YearSeries(((2010, 0.47), (2020, 0.43), (2030, 0.39)), "linear"), FRACTION, "Table 5-5"),
+              YearSeries(((2010, 0.47), (2020, 0.43), (2030, 0.39)), "linear"), FRACTION, "Table 5-5",
+              uncertainty=spread(0.2, "The business share of air travel is projected; ±20% (it does not enter the "
+                                      "reduction).")),
         Input("substitution_rate", "Share of air travel replaced by virtual meetings", "虚拟会议对商务旅行的替代率",
               "fraction", YearSeries(((2010, 0.04), (2020, 0.15), (2030, 0.37)), "linear"), FRACTION,
-              "§5.3.2; Table 5-5; Summary"),
+              "§5.3.2; Table 5-5; Summary",
+              uncertainty=spread(0.5, "Virtual meetings replacing 4% (2010) to 37% (2030) of air travel is the "
+                                      "scenario's core assumption; ±50%.")),
     ],
     steps=[
         Step("business_baseline_t", "baseline_t * business_share", "t CO2/yr", "Business air-travel CO2",
@@ -286,14 +321,20 @@ STREETLIGHT_POTENTIAL = Model(
                 "reduction per lamp, less 30% for more efficient lamps.",
     inputs=[
         year_input(2010, 2030),
-        Input("adoption_rate", "Share of lamps controlled", "应用率", "fraction", 0.5, FRACTION, "Table 5-9 (50%, 70%, 90%)"),
+        Input("adoption_rate", "Share of lamps controlled", "应用率", "fraction", 0.5, FRACTION, "Table 5-9 (50%, 70%, 90%)",
+              uncertainty=spread(0.4, "Table 5-9 gives 50%, 70% and 90% as scenarios; ±40% around the chosen one "
+                                      "(capped at 100%).")),
         Input("lamp_count_10k", "Street lights in China", "全国路灯总数", "10^4 lamps",
               YearSeries(((2010, 1530), (2020, 10190), (2030, 57942)), "geometric"), POSITIVE, "Table 5-8",
-              extensive=True),
-        Input("pilot_reduction_t", "Pilot reduction", "试点减排量", "t CO2/yr", 1015, POSITIVE, "§5.4.2.3 ('1015吨')"),
+              extensive=True,
+              uncertainty=spread(0.3, "Table 5-8's lamp counts lie on no single trend (see notes); ±30%.")),
+        Input("pilot_reduction_t", "Pilot reduction", "试点减排量", "t CO2/yr", 1015, POSITIVE, "§5.4.2.3 ('1015吨')",
+              uncertainty=spread(0.25, "Lumped: the Chongqing pilot's reduction spreads -16%/+17% (P5-P95) under "
+                                        "the ranges of the `streetlight` model; this range matches (a test checks it).")),
         Input("pilot_lamps", "Pilot lamps", "试点路灯数", "lamps", 2000, POSITIVE, "§5.4.2.3"),
         Input("efficiency_cut", "Cut for more efficient lamps", "削减因子", "fraction", 0.3, FRACTION, "Table 5-9",
-              note="Table 5-9 multiplies by 1 - 0.3 = 0.7."),
+              note="Table 5-9 multiplies by 1 - 0.3 = 0.7.",
+              uncertainty=spread(0.5, "A round 30% for more efficient lamps; ±50%.")),
     ],
     steps=[
         Step("reduction_per_lamp_t", "pilot_reduction_t / pilot_lamps", "t CO2/(lamp·yr)", "Reduction per lamp"),
@@ -316,9 +357,12 @@ GENSET_POTENTIAL = Model(
                 "from the Chongqing pilot (55 generators, 5 stations each).",
     inputs=[
         Input("pilot_reduction_t", "Pilot reduction", "试点减排量", "t CO2/yr", 44, POSITIVE, "§5.4.3.2 ('44吨')",
-              note="The appendix inputs give 33.07 t, not 44 t."),
+              note="The appendix inputs give 33.07 t, not 44 t.",
+              uncertainty=triangular(33, 48, reason="The printed 44 t; the appendix's stated inputs give 33.07 t (see "
+                                                    "genset_monitoring): 33 to 48 t, peaking at 44.")),
         Input("pilot_gensets", "Generators in the pilot", "试点油机数", "generators", 55, POSITIVE, "§5.4.3.2"),
-        Input("stations_per_genset", "Base stations per generator", "每台油机负责基站数", "stations", 5, POSITIVE, "§5.4.3.2"),
+        Input("stations_per_genset", "Base stations per generator", "每台油机负责基站数", "stations", 5, POSITIVE, "§5.4.3.2",
+              uncertainty=spread(0.2, "Each generator serving 5 base stations is an average; ±20%.")),
         Input("base_stations", "China Mobile base stations", "中国移动基站数", "stations", 440000, POSITIVE, "§5.4.3.2",
               extensive=True),
         Input("china_mobile_emission_t", "China Mobile's 2008 emission", "中国移动CO2全年排放", "t CO2/yr", 6.7e6,
@@ -341,10 +385,12 @@ SIM_PAYMENT_POTENTIAL = Model(
     inputs=[
         Input("retail_sales_100m_yuan", "Retail sales 2008", "社会商品零售总额", "10^8 yuan/yr", 108488, POSITIVE,
               "§4.2.4 ('108488亿元')", extensive=True),
-        Input("sim_share", "Share paid by SIM card", "SIM卡支付比例", "fraction", 0.05, FRACTION, "§4.2.4 ('5%')"),
+        Input("sim_share", "Share paid by SIM card", "SIM卡支付比例", "fraction", 0.05, FRACTION, "§4.2.4 ('5%')",
+              uncertainty=spread(0.5, "5% of retail sales paid by SIM card is a scenario; ±50%.")),
         Input("g_per_yuan", "CO2 avoided per yuan paid by SIM", "每元支付减排量", "g CO2/yuan",
               4000e6 / (108488e8 * 0.05), POSITIVE, provenance="implied", source="§4.2.4 (4000 t) and note 32",
-              note="Not stated; back-solved from 4000 t / (108488亿元 x 5%)."),
+              note="Not stated; back-solved from 4000 t / (108488亿元 x 5%).",
+              uncertainty=IMPLIED),
     ],
     steps=[Step("reduction_t", "retail_sales_100m_yuan * 100000000 * sim_share * g_per_yuan / 1000000", "t CO2/yr",
                 "CO2 reduction", "减排量")],
@@ -359,8 +405,13 @@ BANKNOTES = Model(
     inputs=[
         Input("currency_100m_yuan", "Currency issued", "发行的纸币总价值", "10^8 yuan", 31607.36, POSITIVE,
               "§4.2.4 ('31607.36亿元')", extensive=True),
-        Input("note_value_yuan", "Face value of a note", "纸币面值", "yuan", 100, POSITIVE, "§4.2.4"),
-        Input("a4_per_note", "A4 sheets per note", "一张纸币相当于A4纸", "A4 sheets", 0.2, POSITIVE, "§4.2.4 ('五分之一')"),
+        Input("note_value_yuan", "Face value of a note", "纸币面值", "yuan", 100, POSITIVE, "§4.2.4",
+              uncertainty=triangular(0.5, 1.0, reason="The report counts all currency as 100-yuan notes; smaller notes "
+                                                      "mean more notes, so the average value can only be lower: x0.5 to "
+                                                      "x1.", relative=True)),
+        Input("a4_per_note", "A4 sheets per note", "一张纸币相当于A4纸", "A4 sheets", 0.2, POSITIVE, "§4.2.4 ('五分之一')",
+              uncertainty=spread(0.3, "A note as a fifth of an A4 sheet by area (156 x 77 mm is 0.19 A4); banknote "
+                                      "paper is heavier cotton paper whose footprint per area differs; ±30%.")),
         a4_sheet(),
     ],
     steps=[

@@ -1,7 +1,7 @@
 """Chapter 4 roll-up: E1 (the fourteen solutions), E2 (other services), E3, scale-up, enablement."""
 from __future__ import annotations
 
-from ..definitions import POSITIVE, Bounds, Derived, Input, Model, Step
+from ..definitions import POSITIVE, Bounds, Derived, Input, Model, Step, spread, triangular
 from ..evaluation import output_for_default
 from .appendix import APPENDIX_MODELS
 from .common import grid
@@ -34,14 +34,19 @@ PORTFOLIO = Model(
     inputs=[
         Input("e1_t", "Reduction of the fourteen solutions (E1)", "14项业务的减排量", "t CO2/yr",
               Derived(e1_total, "sum of the fourteen appendix models"), source="Table 4-1 total (10.9万 t)",
-              extensive=True),
+              extensive=True,
+              uncertainty=spread(0.5, "Lumped: the fourteen appendix models summed under their own ranges spread "
+                                       "-34%/+36% (P5-P95) around E1; this range matches that (a test checks it).")),
         Input("total_kwh", "Electricity use of China Mobile Chongqing", "该移动公司2008年总耗电量", "kWh/yr", 1.85e8,
               source="§4.3 ('约为1.85亿千瓦时')", extensive=True),
         Input("selected_traffic_share", "Traffic share of the fourteen solutions", "14个业务的业务量占比", "fraction",
               0.094, Bounds(0, 1, hi_open=True), "§4.3 ('9.4%')",
               note="§4.3 also gives their product share (13.9%), which the estimate does not use."),
         Input("enablement_multiplier", "Assumed reduction per unit of own emission", "减排系数（保守）", "1", 5, POSITIVE,
-              "§4.1 step 3, §4.3 (SMART 2020: at least 5 times)"),
+              "§4.1 step 3, §4.3 (SMART 2020: at least 5 times)",
+              uncertainty=triangular(3, 10, reason="SMART 2020's 'at least 5 times'; SMARTer2020 later gave about 7 and "
+                                                   "GSMA/Carbon Trust (2019) about 10 for mobile, while the other "
+                                                   "services' own ratios are unknown: 3 to 10, peaking at 5.")),
         grid(),
     ],
     steps=[
@@ -66,9 +71,14 @@ ENABLEMENT = Model(
                 "solutions with an own emission, pooled (the report's 'average factor above 7').",
     inputs=[
         Input("reduction_t", "CO2 reduction", "减排量", "t CO2/yr", Derived(reduction_with_own, "sum over solutions with own emission"),
-              source="Tables 4-2 to 4-4", extensive=True),
+              source="Tables 4-2 to 4-4", extensive=True,
+              uncertainty=spread(0.5, "Lumped: the twelve solutions with an own emission, summed under their own "
+                                       "ranges, spread -34%/+36% (P5-P95); this range matches that (a test checks it).")),
         Input("ict_own_emission_t", "ICT own emission", "ICT自身排放", "t CO2/yr", Derived(own_total, "sum of own emissions"),
-              bounds=Bounds(0, None, lo_open=True), source="Tables 4-2 to 4-4 (own emissions implied by the factors)"),
+              bounds=Bounds(0, None, lo_open=True), source="Tables 4-2 to 4-4 (own emissions implied by the factors)",
+              uncertainty=spread(0.5, "Lumped: the own emissions of the twelve solutions, mostly back-solved from "
+                                       "published enablement factors (农政通's implied 13,861 t dominates), spread "
+                                       "-34%/+34% (P5-P95) under their ranges; this range matches (a test checks it).")),
     ],
     steps=[Step("enablement_factor", "reduction_t / ict_own_emission_t", "1", "Enablement factor", "减排系数")],
     primary="enablement_factor",
@@ -84,11 +94,16 @@ CHINA_MOBILE = Model(
     inputs=[
         Input("e3_t", "Chongqing total (E3)", "重庆公司总减排量", "t CO2/yr",
               Derived(lambda fs: output_for_default(PORTFOLIO, fs), "the portfolio model"),
-              source="§4.3 (83.5万 t)", extensive=True),
+              source="§4.3 (83.5万 t)", extensive=True,
+              uncertainty=triangular(0.65, 1.9, reason="Lumped: E3 = E1 + E2 under their ranges spreads -21%/+65% "
+                                     "(P5-P95), skewed by the 3-10 enablement multiplier of E2; this range matches "
+                                     "that (a test checks it).", relative=True)),
         Input("chongqing_share", "Chongqing's share of China Mobile's business volume", "重庆业务量占比", "fraction",
               835000 / 48500000, Bounds(0, 1, lo_open=True), provenance="implied",
               source="§4.5 scales 83.5万 t to 4850万 t 'by business volume'",
-              note="Not stated; 83.5万 t / 4850万 t implies 1.72%."),
+              note="Not stated; 83.5万 t / 4850万 t implies 1.72%.",
+              uncertainty=spread(0.3, "Not stated: back-solved (1.72%); Chongqing's share measured by another volume "
+                                      "(subscribers, revenue, traffic) would differ; ±30%.")),
         Input("growth_2009", "Growth of ICT business volume in 2009", "2009年业务量增长", "fraction", 0.2,
               Bounds(-1, None, lo_open=True), "Summary ('增加了20%')"),
         Input("own_emission_t", "China Mobile's own emission", "中国移动自身排放", "t CO2/yr", 7.94e6, POSITIVE,
@@ -115,7 +130,10 @@ WIRELESS = Model(
     inputs=[
         Input("china_mobile_t", "China Mobile 2008 reduction", "中国移动减排总量", "t CO2/yr",
               Derived(lambda fs: output_for_default(CHINA_MOBILE, fs), "the china_mobile model"),
-              source="§4.5 (4850万 t)", extensive=True),
+              source="§4.5 (4850万 t)", extensive=True,
+              uncertainty=triangular(0.6, 2.0, reason="Lumped: China Mobile's reduction under the ranges of E1, E2 and "
+                                     "Chongqing's share spreads -24%/+76% (P5-P95); this range matches that (a test "
+                                     "checks it).", relative=True)),
         Input("china_mobile_users_100m", "China Mobile subscribers (June 2008)", "中国移动用户数", "10^8 users", 4.15,
               POSITIVE, "§4.5 ('4.15亿')"),
         Input("wireless_users_100m", "All wireless subscribers (June 2008)", "中国无线通信用户总数", "10^8 users", 6.0,

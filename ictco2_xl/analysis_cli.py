@@ -1,0 +1,194 @@
+"""Command-line subcommands beyond the report: ``uncertainty``, ``sensitivity``, ``restate``, ``report``.
+
+Registered on the ``ictco2-xl`` parser by :func:`add_commands`; the logic lives in the core
+(``core.uncertainty``, ``core.sensitivity``, ``core.restatement``, ``core.net``) and the file adapters
+(``charts``, ``xlsx_reports``). Output files are never overwritten without ``--overwrite``.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .cli import UsageError, _fmt, _parse_assignments, _table
+from .core.definitions import triangular, uniform
+from .core.errors import DefinitionError
+
+
+def _num(value) -> str:
+    """A number for a table cell; blank-ish for a missing one (NaN, None)."""
+    return "-" if value is None or value != value else _fmt(value)
+
+
+def _parse_ranges(pairs) -> dict:
+    """NAME=VALUE fixes an input; NAME=LOW:HIGH draws it uniformly; NAME=LOW:PEAK:HIGH triangularly."""
+    fixed = [p for p in pairs if ":" not in p.partition("=")[2]]
+    out = _parse_assignments(fixed)
+    for name, value in out.items():
+        if isinstance(value, list):
+            raise UsageError(f"{name}: an uncertainty run takes one value per input, got {len(value)}")
+    for pair in pairs:
+        name, _, text = pair.partition("=")
+        if ":" not in text:
+            continue
+        try:
+            nums = [float(t) for t in text.split(":")]
+        except ValueError:
+            raise UsageError(f"{name}: a range is LOW:HIGH or LOW:PEAK:HIGH numbers, got {text!r}") from None
+        why = "given on the command line"
+        try:
+            if len(nums) == 2:
+                out[name.strip()] = uniform(nums[0], nums[1], why)
+            elif len(nums) == 3:
+                out[name.strip()] = triangular(nums[0], nums[2], mode=nums[1], reason=why)
+            else:
+                raise UsageError(f"{name}: a range is LOW:HIGH or LOW:PEAK:HIGH, got {text!r}")
+        except DefinitionError as exc:
+            raise UsageError(f"{name.strip()}: {exc}") from None
+    return out
+
+
+def _check_targets(paths, overwrite: bool) -> list[Path]:
+    out = []
+    for p in paths:
+        p = Path(p)
+        if p.exists() and not overwrite:
+            raise UsageError(f"{p} exists; pass --overwrite to replace it")
+        if not p.parent.is_dir():
+            raise UsageError(f"folder {p.parent} does not exist")
+        out.append(p)
+    return out
+
+
+def cmd_uncertainty(args) -> int:
+    from .core import uncertainty
+    from .core.models import MODELS, get_model
+    if args.model is None:
+        if args.inputs:
+            raise UsageError("input settings need a MODEL")
+        results = [uncertainty.run(m, args.draws, args.seed, factor_set=args.factor_set) for m in MODELS.values()]
+    else:
+        model = get_model(args.model)
+        overrides = _parse_ranges(args.inputs)
+        if args.ranges:
+            frame = uncertainty.ranges(model, overrides, args.factor_set)
+            print(_table(["input", "value", "distribution", "low", "peak", "high", "unit"],
+                         [[r.input, _num(r.value), r.distribution, _num(r.low), _num(r.peak), _num(r.high), r.unit]
+                          for r in frame.itertuples()]) + "\n")
+        results = [uncertainty.run(model, args.draws, args.seed, overrides, factor_set=args.factor_set,
+                                   output=args.output)]
+    rows = [r.summary() for r in results]
+    if args.csv:
+        import pandas as pd
+        sys.stdout.write(pd.DataFrame(rows).to_csv(index=False, lineterminator="\n"))
+        return 0
+    print(f"Uncertainty over the documented input ranges ({args.draws:,} draws, seed {args.seed}, "
+          f"factor set {results[0].factor_set.name})\n")
+    print(_table(["model", "result", "deterministic", "P5", "P50", "P95", "mean", "unit"],
+                 [[r["model"], r["output"], _fmt(r["deterministic"]), _fmt(r["p5"]), _fmt(r["p50"]), _fmt(r["p95"]),
+                   _fmt(r["mean"]), r["unit"]] for r in rows]))
+    return 0
+
+
+def cmd_sensitivity(args) -> int:
+    from .core.models import get_model
+    from .core.sensitivity import sensitivity
+    targets = _check_targets([args.png], args.overwrite) if args.png else []
+    sens = sensitivity(get_model(args.model), _parse_ranges(args.inputs), factor_set=args.factor_set,
+                       output=args.output, top=args.top)
+    if args.csv:
+        sys.stdout.write(sens.table.to_csv(index=False, lineterminator="\n"))
+    else:
+        print(f"{sens.model.title}: {sens.output} = {_fmt(sens.base)} {sens.unit} (factor set {sens.factor_set})")
+        print("one input at a time over its range, largest swing first\n")
+        print(_table(["rank", "input", "low", "high", "result at low", "result at high", "swing", "swing %"],
+                     [[r.rank, r.input, _fmt(r.low), _fmt(r.high), _fmt(r.result_low), _fmt(r.result_high),
+                       _fmt(r.swing), f"{r.swing_pct:.1f}"] for r in sens.table.itertuples()]))
+    if targets:
+        from .charts import tornado_png
+        tornado_png(sens, targets[0])
+        print(f"\nwrote {targets[0]} ({len(sens.table)} bars)", file=sys.stderr if args.csv else sys.stdout)
+    return 0
+
+
+def _factor_set(spec: str):
+    from .core.factors import get_factor_set, load_factor_set
+    if Path(spec).suffix.lower() in (".toml", ".csv"):
+        return load_factor_set(spec)
+    return get_factor_set(spec)
+
+
+def cmd_restate(args) -> int:
+    from .core.restatement import restate, to_csv
+    targets = _check_targets([args.xlsx], args.overwrite) if args.xlsx else []
+    fs = _factor_set(args.factors)
+    table = restate(fs)
+    if targets:
+        from .xlsx_reports import restatement_workbook
+        restatement_workbook(table, targets[0], fs.name)
+    if args.csv:
+        sys.stdout.write(to_csv(table))
+    else:
+        print(f"Every report case recomputed with factor set {fs.name!r}, next to the report's figures\n")
+        print(_table(["case", "report printed", "report factors", f"{fs.name}", "change", "change %", "unit"],
+                     [[r.case, _num(r.report_printed), _num(r.report_factors), _num(r.restated), _num(r.change),
+                       f"{r.change_pct:+.1f}" if r.change_pct == r.change_pct else "-", r.unit]
+                      for r in table.itertuples()]))
+        print("\nchange = restated - recomputed with the report's factors. Inputs behind each change: "
+              "ictco2-xl restate --csv")
+    if targets:
+        print(f"wrote {targets[0]}", file=sys.stderr if args.csv else sys.stdout)
+    return 0
+
+
+def cmd_report(args) -> int:
+    from .core.net import net_report, to_markdown
+    md, xlsx = _check_targets([f"{args.out}.md", f"{args.out}.xlsx"], args.overwrite)
+    from .xlsx_reports import _openpyxl, net_workbook
+    _openpyxl()  # fail before writing anything if the workbook cannot be written
+    report = net_report(args.factor_set, args.draws or None, args.seed)
+    md.write_text(to_markdown(report), encoding="utf-8")
+    net_workbook(report, xlsx)
+    print(f"wrote {md} and {xlsx}: {len(report.table)} solution cases, {len(report.effects)} effects not quantified")
+    return 0
+
+
+def add_commands(sub) -> None:
+    """Register the subcommands on the ``ictco2-xl`` subparsers."""
+    ranges = "NAME=VALUE fixes an input; NAME=LOW:HIGH draws it uniformly; NAME=LOW:PEAK:HIGH triangularly"
+
+    s = sub.add_parser("uncertainty", help="P5/P50/P95 of a model (or of every model) over its documented input ranges")
+    s.add_argument("model", nargs="?", help="model id or worksheet-function name (default: every model)")
+    s.add_argument("inputs", nargs="*", help=ranges)
+    s.add_argument("--draws", type=int, default=10_000)
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--factor-set", default="report")
+    s.add_argument("--output", help="the result to summarise (a step name; default: the primary result)")
+    s.add_argument("--ranges", action="store_true", help="also show the range of every drawn input")
+    s.add_argument("--csv", action="store_true")
+    s.set_defaults(func=cmd_uncertainty)
+
+    s = sub.add_parser("sensitivity", help="one-at-a-time swing of each input over its range; tornado chart")
+    s.add_argument("model", help="model id or worksheet-function name")
+    s.add_argument("inputs", nargs="*", help=ranges)
+    s.add_argument("--factor-set", default="report")
+    s.add_argument("--output", help="the result to swing (a step name; default: the primary result)")
+    s.add_argument("--top", type=int, help="only the N largest swings")
+    s.add_argument("--png", help="write the tornado chart to this PNG file (needs matplotlib)")
+    s.add_argument("--overwrite", action="store_true")
+    s.add_argument("--csv", action="store_true", help="the ranked table as CSV")
+    s.set_defaults(func=cmd_sensitivity)
+
+    s = sub.add_parser("restate", help="every report case recomputed with another factor set, side by side")
+    s.add_argument("--factors", default="current", help="factor set name or a .toml/.csv factor file (default: current)")
+    s.add_argument("--csv", action="store_true")
+    s.add_argument("--xlsx", help="also write the table with a bar chart to this workbook (needs openpyxl)")
+    s.add_argument("--overwrite", action="store_true")
+    s.set_defaults(func=cmd_restate)
+
+    s = sub.add_parser("report", help="net effects per solution (ITU-T L.1480 style) as Markdown and XLSX")
+    s.add_argument("--out", default="ictco2_net_report", help="file name without extension (writes .md and .xlsx)")
+    s.add_argument("--factor-set", default="report")
+    s.add_argument("--draws", type=int, default=10_000, help="draws for the P5-P95 columns (0: none)")
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--overwrite", action="store_true")
+    s.set_defaults(func=cmd_report)

@@ -1,0 +1,317 @@
+"""Net reporting in the spirit of ITU-T L.1480: for each solution, the gross reduction it enables
+(second-order effect), the ICT solution's own emission (first-order effect), rebound effects the
+report quantifies, the net effect and the enablement ratio - plus the indirect and rebound effects the
+report names but does not quantify (Figures 4-3, 4-4, 5-4, 5-11, 5-12), listed as such.
+
+Which step is gross or net is derived from the definitions: a reduction is net of the own emission
+when its equation uses it (``baseline - after_ICT`` with the own emission inside ``after_ICT``).
+Nothing here re-types an equation; this module only reads model results.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .definitions import Model
+from .factors import get_factor_set
+from .models import MODELS
+from . import uncertainty
+
+INCREASES, REDUCES, EITHER = "increases emissions", "reduces emissions", "either way"
+FIRST, INDIRECT, REBOUND, SYSTEMIC = ("first-order (ICT footprint)", "indirect (life cycle)", "rebound",
+                                      "systemic (behaviour, economy)")
+
+
+@dataclass(frozen=True)
+class Effect:
+    """An effect the report names but does not quantify."""
+
+    description: str
+    direction: str
+    category: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Solution:
+    """A solution to report: model, cases, which results are gross, own emission and rebound."""
+
+    key: str
+    title: str
+    model: str
+    scope: str
+    cases: tuple = ({},)
+    reduction: str | None = None       # the reported reduction (default: the model's primary result)
+    own: str | None = "ict_own_emission_t"  # step or input; None or absent: not quantified
+    net_of_own: bool | None = None     # None: derived from the equations
+    rebound: str | None = None         # a quantified rebound already subtracted from the reduction
+    effects: tuple[Effect, ...] = ()
+
+
+_F54 = "Figure 5-4; §5.1.4"
+LOGISTICS_EFFECTS = (
+    Effect("Handsets used for smart logistics wear out and are replaced sooner: more terminal manufacturing and use "
+           "(small: logistics is an add-on use of the phone)", INCREASES, FIRST, _F54),
+    Effect("Higher transport efficiency and less congestion: fewer vehicles used and manufactured", REDUCES,
+           INDIRECT, _F54),
+    Effect("Less road and rail construction", REDUCES, INDIRECT, _F54),
+    Effect("Money and labour saved: lower emissions if spent on low-carbon activities, higher if on high-carbon ones",
+           EITHER, REBOUND, _F54),
+)
+_F511 = "Figure 5-11; §5.3.1"
+TELEWORK_EFFECTS = (
+    Effect("Energy use of networks, servers and terminals for teleworking", INCREASES, FIRST, "§5.3.1"),
+    Effect("More IT equipment manufactured", INCREASES, INDIRECT, _F511),
+    Effect("More non-work travel (the report: no sector data yet, so not quantified)", INCREASES, REBOUND, _F511),
+    Effect("Fewer vehicles manufactured as travel demand falls", REDUCES, INDIRECT, _F511),
+    Effect("Less infrastructure built and maintained: roads and stations, office space, petrol stations, power "
+           "infrastructure", REDUCES, INDIRECT, _F511),
+    Effect("Faster progress of energy-saving technology", REDUCES, SYSTEMIC, _F511),
+    Effect("Industry-chain shift of revenue from construction, cars and logistics to low-carbon telecoms and "
+           "electronics", REDUCES, SYSTEMIC, _F511),
+    Effect("Changed habits and environmental awareness of teleworkers", REDUCES, SYSTEMIC, _F511),
+)
+_F512 = "Figure 5-12; §5.3.2"
+VIDEOCONF_EFFECTS = (
+    Effect("Emission of using the ICT (video-conferencing) system", INCREASES, FIRST, _F512),
+    Effect("Possibly more non-work travel", INCREASES, REBOUND, _F512),
+    Effect("Fewer aircraft manufactured", REDUCES, INDIRECT, _F512),
+    Effect("Fewer airports built", REDUCES, INDIRECT, _F512),
+    Effect("Money saved, spent on emission reduction", EITHER, REBOUND, _F512),
+    Effect("Staff time saved, used for emission reduction", EITHER, REBOUND, _F512),
+)
+_F43 = "Figure 4-3; §4.2.1"
+SELF_SERVICE_EFFECTS = (
+    Effect("Customers no longer travel to service halls (the report: cannot be estimated)", REDUCES, INDIRECT, _F43),
+    Effect("Staff time saved", EITHER, REBOUND, _F43),
+    Effect("Low-carbon habits fostered in the company and among customers", REDUCES, SYSTEMIC, _F43),
+)
+_F44 = "Figure 4-4; §4.2.2"
+MUSIC_EFFECTS = (
+    Effect("The CD supply chain beyond pressing: packaging paper, storage, transport, retail, recycling", REDUCES,
+           INDIRECT, _F44),
+    Effect("Less use of public resources and fossil energy", REDUCES, INDIRECT, _F44),
+    Effect("Piracy and its waste of resources curbed", REDUCES, SYSTEMIC, _F44),
+    Effect("Low-carbon habits fostered", REDUCES, SYSTEMIC, _F44),
+)
+OWN_NOT_QUANTIFIED = Effect("The ICT solution's own emission (devices, network, data centres): not quantified for "
+                            "this solution", INCREASES, FIRST, "ITU-T L.1480 first-order effect")
+
+_YEARS = tuple({"target_year": y} for y in (2010, 2020, 2030))
+_EFFECTS_BY_MODEL = {"self_service": SELF_SERVICE_EFFECTS, "music_download": MUSIC_EFFECTS}
+
+SOLUTIONS: list[Solution] = [
+    *(Solution(m.id, m.title, m.id, "Chongqing 2008", effects=_EFFECTS_BY_MODEL.get(m.id, ()))
+      for m in MODELS.values() if m.kind == "appendix"),
+    Solution("other_services", "Other services of China Mobile Chongqing (E2)", "portfolio", "Chongqing 2008",
+             reduction="e2_t", own="other_own_emission_t", net_of_own=False),
+    Solution("china_mobile", "China Mobile nationwide (all ICT services)", "china_mobile", "China 2008",
+             own="own_emission_t", net_of_own=False),
+    Solution("logistics", "Smart logistics (智慧物流), empty running -50%", "logistics_potential", "China",
+             _YEARS, effects=LOGISTICS_EFFECTS),
+    Solution("dematerialisation", "Dematerialisation (非实物化)", "dematerialisation", "China", _YEARS),
+    Solution("epaper", "Electronic paper (电子纸张)", "epaper", "China", ({"target_year": 2020}, {"target_year": 2030})),
+    Solution("telework", "Teleworking (远程办公)", "telework", "China", _YEARS, rebound="residential_increase_t",
+             effects=TELEWORK_EFFECTS),
+    Solution("videoconf", "Video conferencing (远程会议)", "videoconf", "China", _YEARS, effects=VIDEOCONF_EFFECTS),
+    Solution("streetlight_national", "Street-light control, 50% of lamps", "streetlight_potential", "China", _YEARS),
+    Solution("genset_national", "Diesel-generator monitoring, all base stations", "genset_potential", "China 2008"),
+    Solution("sim_payment", "SIM payment, 5% of retail sales", "sim_payment_potential", "China 2008"),
+]
+
+
+def _reach(model: Model, name: str) -> set[str]:
+    """Every step and input a step's equation uses, directly or through earlier steps."""
+    steps = {s.name: s for s in model.steps}
+    seen, todo = set(), list(steps[name].expr.names) if name in steps else []
+    while todo:
+        n = todo.pop()
+        if n not in seen:
+            seen.add(n)
+            if n in steps:
+                todo.extend(steps[n].expr.names)
+    return seen
+
+
+def _own_name(sol: Solution, model: Model) -> str | None:
+    names = {i.name for i in model.inputs} | {s.name for s in model.steps}
+    return sol.own if sol.own in names else None
+
+
+def is_net_of_own(model: Model, reduction: str, own: str) -> bool:
+    """Whether ``reduction`` already subtracts the own emission (its equation reaches what the own emission is)."""
+    steps = {s.name: s for s in model.steps}
+    used = _reach(model, reduction)
+    return own in used or (own in steps and steps[own].expr.names <= used)
+
+
+def _own_basis(model: Model, own: str | None, res) -> str:
+    if own is None:
+        return "not quantified by the report"
+    steps = {s.name: s for s in model.steps}
+    if own in steps:
+        step = steps[own]
+        while len(step.expr.names) == 1 and next(iter(step.expr.names)) in steps:  # follow aliases
+            step = steps[next(iter(step.expr.names))]
+        implied = sorted({u.name for u in res.implied if u.name in model.dependencies(own)})
+        extra = f" (uses the implied {', '.join(implied)})" if implied else ""
+        return f"computed: {step.label} = {step.expr.to_text()}{extra}"
+    inp = model.input(own)
+    text = inp.source if inp.provenance == "stated" else inp.note or inp.source
+    return f"{inp.provenance}: {text}"
+
+
+@dataclass(frozen=True)
+class _Parts:
+    reported: object
+    gross: object
+    own: object
+    rebound: object
+    net: object
+
+
+def _parts(sol: Solution, model: Model, res) -> _Parts:
+    """Reported, gross, own, rebound and net for one run (scalars, or arrays over draws)."""
+    def get(name):
+        return res[name] if name in res else res.inputs[name]
+    reduction = sol.reduction or model.primary
+    reported = np.asarray(get(reduction), float)
+    own_name = _own_name(sol, model)
+    rebound = np.asarray(get(sol.rebound), float) if sol.rebound else np.zeros(())
+    if own_name is None:
+        gross = reported + rebound
+        return _Parts(reported, gross, np.nan, rebound, np.full(np.shape(gross), np.nan))
+    own = np.asarray(get(own_name), float)
+    net_of_own = sol.net_of_own if sol.net_of_own is not None else is_net_of_own(model, reduction, own_name)
+    gross = reported + rebound + (own if net_of_own else 0)
+    return _Parts(reported, gross, own, rebound, gross - own - rebound)
+
+
+COLUMNS = ["solution", "title", "scope", "case", "model", "reported_t", "gross_t", "own_t", "rebound_t", "net_t",
+           "enablement_ratio", "report_ratio", "gross_p5", "gross_p95", "net_p5", "net_p95", "own_basis",
+           "not_quantified"]
+
+
+@dataclass
+class NetReport:
+    """The net table (COLUMNS, one row per solution and case) and the effects not quantified."""
+
+    factor_set: str
+    draws: int | None
+    seed: int
+    table: pd.DataFrame
+    effects: pd.DataFrame
+
+
+def _effects(sol: Solution, own_name: str | None) -> tuple[Effect, ...]:
+    """The effects the report names, led by the missing own emission unless the report names that too."""
+    if own_name is None and not any(e.category == FIRST for e in sol.effects):
+        return (OWN_NOT_QUANTIFIED, *sol.effects)
+    return sol.effects
+
+
+def net_report(factor_set=None, draws: int | None = uncertainty.DEFAULT_DRAWS,
+               seed: int = uncertainty.DEFAULT_SEED) -> NetReport:
+    """Net effects of every solution; with ``draws`` also P5-P95 of gross and net over the input ranges."""
+    fs = get_factor_set(factor_set)
+    rows, effects = [], []
+    for sol in SOLUTIONS:
+        model = MODELS[sol.model]
+        own_name = _own_name(sol, model)
+        named = _effects(sol, own_name)
+        effects += [dict(solution=sol.key, title=sol.title, effect=e.description, direction=e.direction,
+                         category=e.category, source=e.source) for e in named]
+        for case in sol.cases:
+            res = model.run(case, fs)
+            p = _parts(sol, model, res)
+            gross, own, net = float(p.gross), float(p.own), float(p.net)
+            row = dict(solution=sol.key, title=sol.title, scope=sol.scope,
+                       case=", ".join(f"{v:g}" for v in case.values()) or "report case", model=model.id,
+                       reported_t=float(p.reported), gross_t=gross, own_t=own,
+                       rebound_t=float(p.rebound) if sol.rebound else np.nan, net_t=net,
+                       enablement_ratio=gross / own if own_name else np.nan,
+                       report_ratio=float(p.reported) / own if own_name else np.nan,
+                       own_basis=_own_basis(model, own_name, res), not_quantified=len(named))
+            if draws:
+                u = uncertainty.run(model, draws, seed, overrides=case, factor_set=fs)
+                q = _parts(sol, model, u.result)
+                gross_s = np.broadcast_to(q.gross, (u.draws,))
+                row.update(gross_p5=float(np.percentile(gross_s, 5)), gross_p95=float(np.percentile(gross_s, 95)))
+                if own_name:
+                    net_s = np.broadcast_to(q.net, (u.draws,))
+                    row.update(net_p5=float(np.percentile(net_s, 5)), net_p95=float(np.percentile(net_s, 95)))
+            rows.append(row)
+    table = pd.DataFrame(rows, columns=COLUMNS)
+    eff = pd.DataFrame(effects, columns=["solution", "title", "effect", "direction", "category", "source"])
+    return NetReport(fs.name, draws, seed, table, eff)
+
+
+# -- Markdown ------------------------------------------------------------------------------------------
+def _num(v, digits: int = 4) -> str:
+    if v is None or (isinstance(v, float) and not np.isfinite(v)):
+        return "—"
+    if abs(v) >= 1000:
+        return f"{v:,.0f}"
+    return f"{v:.{digits}g}"
+
+
+def _cell(text) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+METHOD = [
+    "Definitions follow ITU-T L.1480 (2022) in spirit, not as a full assessment:",
+    "",
+    "- **Gross reduction** (second-order effect): the emission the solution avoids against the baseline "
+    "without the solution.",
+    "- **ICT own emission** (first-order effect): the emission of the ICT solution itself (network, devices, "
+    "platform). Where the report gives none, the net effect cannot be stated and is left blank.",
+    "- **Rebound (quantified)**: emission increases the report's equations already count (teleworking: more "
+    "home energy).",
+    "- **Net effect** = gross − own emission − quantified rebound. **Enablement ratio** = gross / own emission "
+    "(as in GeSI SMARTer2020 and GSMA/Carbon Trust 'The Enablement Effect'); the report's own 减排系数 divides its "
+    "reported reduction (net for some solutions, gross for others) by the own emission.",
+    "- **Not quantified**: the indirect, rebound and systemic effects the report names (Figures 4-3, 4-4, 5-4, "
+    "5-11, 5-12) but does not estimate. They are listed, not added: their sign and size are unknown.",
+]
+
+
+def to_markdown(report: NetReport) -> str:
+    t = report.table
+    spread = f"P5–P95 over the documented input ranges, {report.draws:,} draws, seed {report.seed}" if report.draws \
+        else "no uncertainty run"
+    out = ["# Net effects of the report's low-carbon ICT solutions (ITU-T L.1480 style)", "",
+           "Generated by `ictco2-xl report` from the model definitions of ictco2_xl (WWF / China Mobile 2010 report, "
+           f"low-carbon ICT in China). Factor set: `{report.factor_set}`. Tonnes of CO2 per year unless stated. "
+           f"Ranges: {spread}.", "", "## Method", "", *METHOD, "",
+           "## Net effects", "",
+           "| solution | scope | case | reported | gross | own emission | rebound | net | net P5–P95 | enablement | "
+           "report's factor | not quantified |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in t.itertuples():
+        band = f"{_num(r.net_p5)} – {_num(r.net_p95)}" if report.draws and np.isfinite(r.net_p5) else "—"
+        out.append(f"| {_cell(r.title)} | {r.scope} | {r.case} | {_num(r.reported_t)} | {_num(r.gross_t)} | "
+                   f"{_num(r.own_t)} | {_num(r.rebound_t)} | {_num(r.net_t)} | {band} | {_num(r.enablement_ratio, 3)} | "
+                   f"{_num(r.report_ratio, 3)} | {r.not_quantified} |")
+    out += ["", "## Where the own emission comes from", "",
+            "| solution | own emission basis |", "|---|---|"]
+    for sol_key, group in t.groupby("solution", sort=False):
+        out.append(f"| {_cell(group.title.iloc[0])} | {_cell(group.own_basis.iloc[0])} |")
+    out += ["", "## Effects named but not quantified", "",
+            "Listed as the report names them; none is included in any number above.", ""]
+    for sol_key, group in report.effects.groupby("solution", sort=False):
+        out += [f"### {group.title.iloc[0]}", "", "| effect | direction | kind | source |", "|---|---|---|---|"]
+        out += [f"| {_cell(e.effect)} | {e.direction} | {e.category} | {e.source} |" for e in group.itertuples()]
+        out.append("")
+    out += ["## Caveats", "",
+            "- The chapter 5 potentials are the report's scenarios with its assumptions; their own emissions are not "
+            "quantified, so their net effects are blank rather than equal to the gross.",
+            "- Own emissions marked `implied` are back-solved from the report's published enablement factors; they "
+            "are as uncertain as the reading of those tables (see `ictco2-xl reconcile`).",
+            "- Video conferencing is computed from the report's stated inputs (270 passengers per aircraft): a "
+            "tenth of the figures it prints (see `ictco2-xl reconcile`).", ""]
+    return "\n".join(out)
+
+
+__all__ = ["Effect", "Solution", "SOLUTIONS", "NetReport", "net_report", "to_markdown", "is_net_of_own", "COLUMNS"]
