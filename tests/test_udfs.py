@@ -269,7 +269,8 @@ def test_ictco2_version(classic):
 def test_a_bug_is_one_line_not_a_traceback(monkeypatch):
     def broken(*a, **k):
         raise ZeroDivisionError("boom")
-    monkeypatch.setattr(get_model("LOGISTICS_REDUCTION"), "run", broken)
+    # setitem on the instance dict: undo removes the attribute instead of pinning a bound method there
+    monkeypatch.setitem(get_model("LOGISTICS_REDUCTION").__dict__, "run", broken)
     out = udfs.LOGISTICS_REDUCTION()
     assert out == [["internal error in ictco2_xl (ZeroDivisionError: boom); please report it"]]
 
