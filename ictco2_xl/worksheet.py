@@ -328,6 +328,16 @@ def ictco2_version():
     return [[__version__]]
 
 
+def ictco2_percentile(function_name, p, draws=None, seed=None, factor_set=None):
+    from .core.uncertainty import ictco2_percentile as percentile
+    fs = resolve_factor_set(factor_set)
+    q = _single("p", p) if np.ndim(p) == 0 or np.size(p) == 1 else np.array(p, dtype=object)
+    if isinstance(q, np.ndarray):
+        q = np.where(np.equal(q, None), np.nan, q).astype(float)
+    value = percentile(_single("function_name", function_name), q, _single("draws", draws), _single("seed", seed), fs)
+    return np.atleast_2d(value).tolist()
+
+
 def helper_functions() -> list[Callable]:
     factor_sig = _signature(["name", "factor_set", "model"], required=("name",))
     return [
@@ -344,6 +354,15 @@ def helper_functions() -> list[Callable]:
                 "of the result (spills; header row first).", {}, _signature([])),
         _finish(_excel_call(ictco2_version), "ICTCO2_VERSION", "Version of the ictco2_xl package computing the "
                 "results.", {}, _signature([])),
+        _finish(_excel_call(ictco2_percentile), "ICTCO2_PERCENTILE",
+                "Percentile of a function's result when its soft inputs vary over their documented ranges (Latin "
+                "hypercube draws, reproducible with the seed), e.g. =ICTCO2_PERCENTILE(\"LOGISTICS_POTENTIAL\",0.95).",
+                {"function_name": "Name of an ictco2_xl worksheet function, e.g. LOGISTICS_POTENTIAL (text).",
+                 "p": "Percentile as a fraction from 0 to 1 (0.05, 0.5, 0.95); a range of p spills one result each.",
+                 "draws": "Number of draws, default 10000 (whole number, 100 to 1000000).",
+                 "seed": "Random seed, default 0 (whole number); the same seed gives the same result.",
+                 "factor_set": FACTOR_SET_HELP},
+                _signature(["function_name", "p", "draws", "seed", "factor_set"], required=("function_name", "p"))),
     ]
 
 

@@ -14,7 +14,7 @@ from ictco2_xl.worksheet import CATEGORY, FACTOR_SET_HELP, HELP_LIMIT, MAX_BAD_V
 from xlwings_classic import MISSING, STUBBED, ComRange, classic_xlwings
 
 MODEL_FUNCTIONS = {fn.name: fn for m in MODELS.values() for fn in m.worksheet_functions()}
-HELPERS = ("ICTCO2_FACTOR", "ICTCO2_MODELS", "ICTCO2_VERSION")
+HELPERS = ("ICTCO2_FACTOR", "ICTCO2_MODELS", "ICTCO2_VERSION", "ICTCO2_PERCENTILE")
 REQUIRED = """LOGISTICS_REDUCTION GENSET_MONITORING_REDUCTION URBAN_MANAGEMENT_REDUCTION MMS_CARD_REDUCTION
 SELF_SERVICE_REDUCTION RURAL_EGOV_REDUCTION STREETLIGHT_REDUCTION MUSIC_DOWNLOAD_REDUCTION MOBILE_NEWSPAPER_REDUCTION
 NEWSLETTER_REDUCTION EINVOICE_REDUCTION MMS_FLYER_REDUCTION SIM_CARD_REDUCTION MOBILE_PAYMENT_REDUCTION
@@ -87,6 +87,9 @@ def test_helper_metadata(classic, name):
     if name == "ICTCO2_FACTOR":
         assert [(a["name"], "optional" in a) for a in xl["args"]] == [("name", False), ("factor_set", True),
                                                                         ("model", True)]
+    elif name == "ICTCO2_PERCENTILE":
+        assert [(a["name"], "optional" in a) for a in xl["args"]] == [
+            ("function_name", False), ("p", False), ("draws", True), ("seed", True), ("factor_set", True)]
     else:
         assert xl["args"] == []
 
@@ -303,3 +306,14 @@ def test_office_js_metadata_when_licensed(monkeypatch):
     finally:
         import ictco2_xl
         sys.modules["ictco2_xl.udfs"] = ictco2_xl.udfs = udfs
+
+
+def test_percentile_through_the_classic_call_path(classic):
+    """=ICTCO2_PERCENTILE over a column of p spills the percentiles of the core's uncertainty run."""
+    from ictco2_xl.core.uncertainty import run
+    ref = run("logistics_potential", draws=2000, seed=7)
+    col = classic.call("ICTCO2_PERCENTILE", "LOGISTICS_POTENTIAL", ComRange([[0.05], [0.5], [0.95]]), 2000, 7)
+    got = [row[0] for row in col]
+    assert got == pytest.approx(list(np.percentile(ref.sample, [5, 50, 95])), rel=1e-12)
+    assert got[0] < ref.deterministic < got[2]
+    assert classic.call("ICTCO2_PERCENTILE", "LOGISTICS_POTENTIAL", 2) == "p must be a number between 0 and 1, got 2"

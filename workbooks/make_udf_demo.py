@@ -252,6 +252,7 @@ def _write_arrays(ws):
 
 
 FACTORS_TOP = 5
+PERCENTILE_DRAWS = 2000
 
 
 def models_table_top() -> int:
@@ -263,6 +264,10 @@ def _write_functions(ws):
     ws["A1"].font = Font(bold=True, size=13)
     ws["A2"] = "=ICTCO2_VERSION()"
     ws["B2"] = "version of ictco2_xl computing this workbook"
+    ws["A3"] = f'=ICTCO2_PERCENTILE("LOGISTICS_POTENTIAL",0.05,{PERCENTILE_DRAWS},0)'
+    ws["B3"] = (f"P5 and P95 of LOGISTICS_POTENTIAL() when its soft inputs vary over their ranges "
+                f"({PERCENTILE_DRAWS} draws, seed 0)")
+    ws["C3"] = f'=ICTCO2_PERCENTILE("LOGISTICS_POTENTIAL",0.95,{PERCENTILE_DRAWS},0)'
     _header(ws, FACTORS_TOP - 1, ["factor", "report", "current", "unit"])
     first, last = FACTORS_TOP, FACTORS_TOP + len(FACTOR_KEYS) - 1
     for i, (key, (unit, _)) in enumerate(FACTOR_KEYS.items()):

@@ -116,6 +116,8 @@ def recalculate(paths, timeout: float | None = None) -> dict[Path, dict[tuple[st
                       and v.rstrip("!?0/").upper() in {"#NAME", "#VALUE", "#REF", "#DIV", "#NUM", "#N/A", "#NULL"}}
             if errors:
                 listed = ", ".join(f"{s}!{r}={v}" for (s, r), v in sorted(errors.items())[:10])
-                raise RecalcError(f"{src.name}: LibreOffice produced errors: {listed}")
+                hint = (" (LibreOffice does not know the ictco2_xl worksheet functions: recalculate workbooks that "
+                        "call them with --engine python)" if any(v == "#NAME?" for v in errors.values()) else "")
+                raise RecalcError(f"{src.name}: LibreOffice produced errors: {listed}{hint}")
             result[src] = values
         return result
