@@ -129,3 +129,23 @@ def test_cli_writes_templates(tmp_path, capsys):
     assert main(["templates", "--out", str(tmp_path), "--model", "streetlight"]) == 0
     assert (tmp_path / "streetlight.xlsx").read_bytes() == (TEMPLATES / "streetlight.xlsx").read_bytes()
     assert np.isfinite(MODELS["streetlight"].run().primary)
+
+
+def test_uncertainty_sheet_has_the_range_table_live_swings_and_a_chart():
+    from ictco2_xl.core.uncertainty import ranges
+    model = MODELS["logistics_potential"]
+    layout = TemplateLayout(model)
+    wb = load_workbook(TEMPLATES / "logistics_potential.xlsx")
+    ws = wb["Uncertainty"]
+    table = ranges(model)
+    assert len(layout.uncertainty_rows) == len(table) > 0
+    listed = {ws.cell(r, 1).value for r, _, _ in layout.uncertainty_rows}
+    assert listed == set(table["input"])
+    r, rec, (low, high) = layout.uncertainty_rows[0]
+    assert ws[low.ref].value.startswith("=") and ws[high.ref].value.startswith("=")
+    values = load_workbook(TEMPLATES / "logistics_potential.xlsx", data_only=True)["Uncertainty"]
+    assert values[low.ref].value == pytest.approx(model.run({rec.input: rec.swing_low}).primary, rel=1e-12)
+    swings = [abs(values[h.ref].value - values[lo.ref].value) for _, _, (lo, h) in layout.uncertainty_rows]
+    assert swings == sorted(swings, reverse=True)          # largest swing first, like a tornado chart
+    infos, files = read_package((TEMPLATES / "logistics_potential.xlsx").read_bytes())
+    assert sum(name.startswith("xl/charts/chart") for name in files) == 2   # scenarios + uncertainty

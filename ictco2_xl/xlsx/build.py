@@ -17,8 +17,8 @@ from .. import __version__
 from ..core.definitions import Input, Model, YearSeries
 from ..core.factors import get_factor_set
 from ..core.models import MODELS
-from .layout import (ABOUT, CALC, DATA, DEFAULT_SCENARIO, INPUTS, RESULTS, SCENARIOS, SERIES, VALUE_COL,
-                     TemplateLayout, default_text)
+from .layout import (ABOUT, CALC, DATA, DEFAULT_SCENARIO, INPUTS, RESULTS, SCENARIOS, SERIES, UNCERTAINTY,
+                     UNCERTAINTY_TOP, VALUE_COL, TemplateLayout, default_text)
 from .package import FIXED_TIME, normalise_package
 
 # One colour convention for every template: inputs are blue on light yellow, formulas black on white.
@@ -293,6 +293,43 @@ def _scenarios(ws, model: Model, layout: TemplateLayout):
     ws.add_chart(chart, f"A{anchor_row}")
 
 
+def _uncertainty(ws, model: Model, layout: TemplateLayout):
+    primary = model.step(model.primary)
+    put_text(ws, 1, 1, f"{model.title}: how much {primary.label.lower()} moves when one input moves over its "
+                       f"documented range").font = RESULT_FONT
+    put_text(ws, 2, 1, "Ranges at the report case (ictco2_xl.uncertainty; `ictco2-xl uncertainty` draws all of them "
+                       "at once). Result at low / high: the whole model with that input at the end of its range and "
+                       "the others from the Inputs sheet (live formulas). Largest swing first.")
+    headers = ["Input", "Meaning", "Unit", "Value (report case)", "Distribution", "Low", "High", "Peak / mean",
+               "Reason", f"Result at low ({primary.unit})", f"Result at high ({primary.unit})"]
+    widths = [28, 34, 16, 16, 14, 14, 14, 14, 70, 20, 20]
+    for col, (h, w) in enumerate(zip(headers, widths), start=1):
+        c = put_text(ws, UNCERTAINTY_TOP - 1, col, h)
+        c.font, c.fill, c.alignment = HEADER_FONT, HEADER_FILL, Alignment(wrap_text=True, vertical="center")
+        ws.column_dimensions[get_column_letter(col)].width = w
+    for r, rec, cells in layout.uncertainty_rows:
+        inp = model.input(rec.input)
+        put_text(ws, r, 1, rec.input)
+        put_text(ws, r, 2, inp.label)
+        put_text(ws, r, 3, inp.unit)
+        for col, value in ((4, rec.value), (6, rec.swing_low), (7, rec.swing_high), (8, rec.peak)):
+            if value is not None and value == value:
+                ws.cell(row=r, column=col, value=float(value)).number_format = number_format(inp.unit)
+        put_text(ws, r, 5, rec.distribution)
+        put_text(ws, r, 9, rec.reason).alignment = WRAP
+        for cell in cells:
+            ws.cell(row=cell.row, column=cell.col, value=f"={cell.formula}").number_format = "#,##0.###"
+    first, last = UNCERTAINTY_TOP, UNCERTAINTY_TOP + len(layout.uncertainty_rows) - 1
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = f"{primary.label}: result at the low and high end of each input's range"
+    chart.x_axis.title, chart.y_axis.title = "Input", primary.unit
+    chart.add_data(Reference(ws, min_col=10, max_col=11, min_row=first - 1, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
+    chart.height, chart.width = max(7.5, 0.8 * len(layout.uncertainty_rows) + 3), 20
+    ws.add_chart(chart, f"A{last + 3}")
+
+
 def build_template(model: Model, factor_set: str = "report") -> bytes:
     """The template workbook for ``model`` as deterministic xlsx bytes, cached values included."""
     layout = TemplateLayout(model, factor_set)
@@ -309,6 +346,8 @@ def build_template(model: Model, factor_set: str = "report") -> bytes:
     _results(wb.create_sheet(RESULTS), model, layout)
     if layout.grid is not None:
         _scenarios(wb.create_sheet(SCENARIOS), model, layout)
+    if layout.uncertainty_rows:
+        _uncertainty(wb.create_sheet(UNCERTAINTY), model, layout)
     for ws in wb.worksheets:
         ws.protection.sheet = True  # no password: protection guards formulas from slips, not from users
         ws.page_setup.orientation = "landscape"

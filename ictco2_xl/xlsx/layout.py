@@ -13,8 +13,9 @@ from openpyxl.utils import get_column_letter
 from ..core.definitions import Derived, Input, Model, YearSeries
 from ..core.reconciliation import FIGURES, ModelFigure
 
-INPUTS, SERIES, DATA, CALC, RESULTS, SCENARIOS, ABOUT = ("Inputs", "Series", "Data", "Calculation", "Results",
-                                                         "Scenarios", "About")
+INPUTS, SERIES, DATA, CALC, RESULTS, SCENARIOS, UNCERTAINTY, ABOUT = (
+    "Inputs", "Series", "Data", "Calculation", "Results", "Scenarios", "Uncertainty", "About")
+UNCERTAINTY_TOP = 5   # first row of the range table
 VALUE_COL = 3  # column C holds the value on Inputs, Calculation and Results
 SCENARIO_CELL = (ABOUT, "B3")  # the scenario's name; batch generation writes it here
 DEFAULT_SCENARIO = "The report's own case (default inputs)"
@@ -168,6 +169,7 @@ class TemplateLayout:
                                   f"{live.ref}-E{row}"))
             self.figures.append((live, fig, {"diff": diff}))
             row += 1
+        self._place_uncertainty()
         years = _scenario_years(m)
         if years:
             axis, values = SCENARIO_AXES.get(m.id, (None, (None,)))
@@ -182,6 +184,30 @@ class TemplateLayout:
                                                         inline_formula(m, m.primary, subst)))
             self.grid = grid
             self._place_grid_report(grid)
+
+    def _place_uncertainty(self):
+        """The uncertainty ranges at the report case, with the result at each end of each range (live:
+        the whole model with that one input at its low or high end, the others from the Inputs sheet)."""
+        from ..core.uncertainty import ranges
+        m = self.model
+        table = ranges(m, factor_set=self.factor_set)
+        self.uncertainty_rows = []
+        if table.empty:
+            return
+        swings = []
+        for rec in table.itertuples():
+            lo = m.run({rec.input: rec.swing_low}, self.factor_set).primary
+            hi = m.run({rec.input: rec.swing_high}, self.factor_set).primary
+            swings.append(abs(hi - lo))
+        order = sorted(range(len(table)), key=lambda k: -swings[k])
+        for r, k in enumerate(order, start=UNCERTAINTY_TOP):
+            rec = table.iloc[k]
+            cells = []
+            for col, bound in ((10, "swing_low"), (11, "swing_high")):
+                bound_ref = f"${get_column_letter(col - 4)}${r}"
+                cells.append(self._add(Cell(UNCERTAINTY, r, col, ("swing", rec.input, float(rec[bound])),
+                                            inline_formula(m, m.primary, {rec.input: bound_ref}))))
+            self.uncertainty_rows.append((r, rec, cells))
 
     def _place_grid_report(self, grid: Grid):
         """The report's published values for the scenario grid, where it prints them."""
@@ -247,6 +273,9 @@ class TemplateLayout:
                 v = m.input(cell.source[1]).default.at(env["target_year"])
             elif kind == "grid":
                 v = grid_values[:, cell.source[1], cell.source[2]]
+            elif kind == "swing":
+                _, name, bound = cell.source
+                v = m.run({**columns, name: bound}, self.factor_set, blank_as_default=True).primary
             elif kind == "figure":
                 c = FIGURES[cell.source[1]].compute
                 v = env[c.output or m.primary] * c.scale
