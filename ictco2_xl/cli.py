@@ -165,8 +165,10 @@ def cmd_recalc(args) -> int:
     failed = 0
     for rep in check(args.files, args.engine):
         if rep.ok:
-            print(f"{rep.path}: OK ({rep.cells} formula cells; cached = {args.engine}"
-                  + (" = Python model)" if rep.model else ")"))
+            model = " and the Python model" if rep.model else ""
+            uncached = f"; {rep.uncached} store no cached value" if rep.uncached else ""
+            print(f"{rep.path}: OK ({rep.cells} formula cells, no errors; {rep.cells - rep.uncached} cached values "
+                  f"equal {args.engine}{model}{uncached})")
             continue
         failed += 1
         print(f"{rep.path}: {len(rep.differences)} cell(s) differ ({args.engine}):")

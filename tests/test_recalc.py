@@ -152,3 +152,12 @@ def test_missing_soffice_gives_install_hint(monkeypatch):
 
 def test_soffice_is_found_when_installed():
     assert (soffice_path() is not None) == (shutil.which("soffice") is not None or shutil.which("libreoffice") is not None)
+
+
+def test_check_counts_formula_cells_without_cached_values(capsys):
+    """udf_demo.xlsx is written by openpyxl without cached values: nothing stale, but nothing cached."""
+    demo = ROOT / "workbooks" / "udf_demo.xlsx"
+    (rep,) = check([demo], "python")
+    assert rep.ok and rep.uncached == rep.cells > 0
+    assert main(["recalc", str(demo), "--check"]) == 0
+    assert "store no cached value" in capsys.readouterr().out

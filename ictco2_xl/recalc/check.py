@@ -27,6 +27,7 @@ class CheckReport:
     engine: str
     model: str | None
     cells: int = 0
+    uncached: int = 0          # formula cells the file stores no value for (nothing to compare)
     differences: list[Difference] = field(default_factory=list)
 
     @property
@@ -79,6 +80,9 @@ def compare(path, engine: str, recalculated: dict) -> CheckReport:
                 scales[(cell.sheet, cell.ref)] = cell.source[3]
     for key, cache in cached.items():
         report.cells += 1
+        if cache is None:   # e.g. written by openpyxl without values: Excel computes it on open
+            report.uncached += 1
+            continue
         new = recalculated.get(key)
         scale = scales.get(key, 0.0)
         if not close(cache, new, scale):
