@@ -190,28 +190,56 @@ class _Names:
 
 
 def write_atomic(path: Path, data: bytes, overwrite: bool) -> None:
-    """Write via a temporary file and rename, so an interrupted run leaves no partial workbook."""
-    if path.exists() and not overwrite:
-        raise FileExistsError(f"{path.name} exists (use overwrite to replace it)")
+    """Write via a temporary file and rename, so an interrupted run leaves no partial workbook.
+
+    Without ``overwrite`` the final name is created exclusively (a hard link), so a file that appears
+    meanwhile is never replaced."""
+    exists = FileExistsError(f"{path.name} exists (use overwrite to replace it)")
+    if not overwrite and path.exists():
+        raise exists
     tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
         with open(tmp, "wb") as fh:
             fh.write(data)
-        os.replace(tmp, path)
+        if overwrite:
+            os.replace(tmp, path)
+            return
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise exists from None
+        except OSError:  # no hard links on this file system: fall back to check-then-rename
+            if path.exists():
+                raise exists from None
+            os.replace(tmp, path)
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def remove_stale_parts(out: Path) -> None:
+    """Delete temporary files left by killed runs (never those of a run that is still going)."""
+    for part in out.glob(".*.part"):
+        try:
+            pid = int(part.name.rsplit(".", 2)[-2])
+            os.kill(pid, 0)
+            continue              # that process is alive: its file is in use
+        except ProcessLookupError:
+            pass
+        except (ValueError, PermissionError, OSError):
+            continue
+        part.unlink(missing_ok=True)
 
 
 # -- one chunk of rows for one model ---------------------------------------------------------------------
 _FILLERS: dict = {}
 
 
-def _filler(model_id: str, factor_set: str):
+def _filler(model_id: str, factor_set: str, template: bytes | None = None):
     from .xlsx.filler import TemplateFiller
     key = (model_id, factor_set)
     if key not in _FILLERS:
-        _FILLERS[key] = TemplateFiller(MODELS[model_id], factor_set)
+        _FILLERS[key] = TemplateFiller(MODELS[model_id], factor_set, template=template)
     return _FILLERS[key]
 
 
@@ -223,6 +251,7 @@ class _Job:
     names: list[str]               # file names (unique, safe) in frame order
     out_dir: str
     overwrite: bool
+    template: bytes | None = None  # built once by the parent, so worker processes only fill it
 
 
 def _run_job(job: _Job) -> list[dict]:
@@ -239,7 +268,7 @@ def _run_job(job: _Job) -> list[dict]:
             records.append({**base, "row": row, "scenario": job.frame["scenario"].iloc[pos], "status": "error",
                             "message": f"row {row}, column {e.name}: {e.rule}, got {e.value!r}", "file": ""})
     if good:
-        filler = _filler(job.model_id, job.factor_set)
+        filler = _filler(job.model_id, job.factor_set, job.template)
         cols = {c: numeric[c].to_numpy()[good] for c in numeric.columns}
         values = filler.values(cols, len(good))
         primary = model.step(model.primary)
@@ -254,7 +283,7 @@ def _run_job(job: _Job) -> list[dict]:
             try:
                 write_atomic(path, filler.render(values, k, scenario, given), job.overwrite)
                 rec.update(status="ok", message="")
-            except FileExistsError as exc:
+            except OSError as exc:  # exists (no overwrite asked), disk full, permissions: this row fails
                 rec.update(status="error", message=f"row {row}: {exc}", file="", result="")
             records.append(rec)
     return records
@@ -308,7 +337,7 @@ def _group_jobs(chunk: pd.DataFrame, default_model: str | None, default_fs: str,
         for n in file_names:
             if (out_dir / f"{n}.xlsx").resolve().parent != out_dir:
                 raise BatchError(f"file name {n!r} would leave the output folder")
-        jobs.append(_Job(mid, fs, frame, file_names, str(out_dir), overwrite))
+        jobs.append(_Job(mid, fs, frame, file_names, str(out_dir), overwrite, _filler(mid, fs).template))
     return jobs
 
 
@@ -338,8 +367,7 @@ def generate(scenarios, model: str | None, out_dir, *, factor_set: str = "report
     """
     out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    for stale in out.glob(".*.part"):   # left by a killed run: never a workbook, safe to remove
-        stale.unlink()
+    remove_stale_parts(out)
     report = BatchReport(out)
     if model is not None:
         model = get_model(model).id
@@ -393,18 +421,19 @@ def _drain(item, writer, report: BatchReport, bar: _Progress, written_files, out
     for f in futures:
         records.extend(f.result())
     records.sort(key=lambda r: r["row"])
-    for rec in records:
+    for rec in records:                 # one record per written row, one per error (a row may have several)
         writer.writerow(rec)
         if rec["status"] == "error":
-            report.failed += 1
             report.errors.append(rec["message"])
             print(f"error: {rec['message']}", file=sys.stderr)
         else:
             report.written += 1
             if verify:
                 written_files.append((dict(rec), out / rec["file"]))
-    report.rows += len({r["row"] for r in records})
-    bar.update(len(records))
+    rows = {r["row"] for r in records}
+    report.failed += len({r["row"] for r in records if r["status"] == "error"})
+    report.rows += len(rows)
+    bar.update(len(rows))
 
 
 def _verify(written_files, engine: str, report: BatchReport) -> int:

@@ -225,3 +225,30 @@ def test_example_run(tmp_path, capsys):
     assert (tmp_path / "logistics_scenarios" / "summary.xlsx").exists()
     assert (tmp_path / "streetlight_scenarios" / "summary.xlsx").exists()
     assert os.environ.get("CI") is None or True
+
+
+def test_a_row_with_two_bad_cells_counts_once(tmp_path):
+    table = pd.DataFrame({"scenario": ["a", "b", "c"], "model": "logistics_potential",
+                          "target_year": ["2030", "1999", "2020"], "empty_rate_cut": ["0.5", "2", "0.1"]})
+    report = generate(table, None, tmp_path)
+    assert (report.rows, report.written, report.failed) == (3, 2, 1)
+    assert len(report.errors) == 2 and all("row 3" in e for e in report.errors)
+
+
+def test_overwrite_protection_holds_against_a_file_created_meanwhile(tmp_path):
+    from ictco2_xl.batch import write_atomic
+    target = tmp_path / "x.xlsx"
+    target.write_bytes(b"user's file")
+    with pytest.raises(FileExistsError):
+        write_atomic(target, b"new", overwrite=False)
+    assert target.read_bytes() == b"user's file" and not list(tmp_path.glob(".*.part"))
+
+
+def test_temporary_files_of_a_running_batch_are_left_alone(tmp_path):
+    from ictco2_xl.batch import remove_stale_parts
+    alive = tmp_path / f".a.xlsx.{os.getpid()}.part"
+    dead = tmp_path / ".b.xlsx.999999999.part"
+    alive.write_bytes(b"x")
+    dead.write_bytes(b"x")
+    remove_stale_parts(tmp_path)
+    assert alive.exists() and not dead.exists()

@@ -45,7 +45,7 @@ class TemplateFiller:
     """Fill one model's template with many scenarios."""
 
     def __init__(self, model: Model, factor_set: str = "report", template: bytes | None = None,
-                 compresslevel: int = 0):
+                 compresslevel: int = 1):
         self.model = model
         self.layout = TemplateLayout(model, factor_set)
         self.template = template if template is not None else build_template(model, factor_set)
