@@ -345,7 +345,7 @@ class _Progress:
     def __init__(self, enabled: bool):
         self.enabled, self.done = enabled, 0
 
-    def update(self, n: int, total_hint: int | None = None):
+    def update(self, n: int):
         self.done += n
         if self.enabled:
             sys.stderr.write(f"\r  {self.done} scenario(s) processed")

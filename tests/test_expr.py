@@ -4,7 +4,6 @@ import pytest
 from ictco2_xl.core.definitions import DataSeries
 from ictco2_xl.core.errors import DefinitionError
 from ictco2_xl.core.expr import Expression, format_number
-from ictco2_xl.core.models import MODELS
 
 
 def test_evaluates_with_numpy_and_broadcasts():

@@ -9,7 +9,7 @@ Nothing here re-types an equation; this module only reads model results.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -296,11 +296,11 @@ def to_markdown(report: NetReport) -> str:
                    f"{_num(r.report_ratio, 3)} | {r.not_quantified} |")
     out += ["", "## Where the own emission comes from", "",
             "| solution | own emission basis |", "|---|---|"]
-    for sol_key, group in t.groupby("solution", sort=False):
+    for _, group in t.groupby("solution", sort=False):
         out.append(f"| {_cell(group.title.iloc[0])} | {_cell(group.own_basis.iloc[0])} |")
     out += ["", "## Effects named but not quantified", "",
             "Listed as the report names them; none is included in any number above.", ""]
-    for sol_key, group in report.effects.groupby("solution", sort=False):
+    for _, group in report.effects.groupby("solution", sort=False):
         out += [f"### {group.title.iloc[0]}", "", "| effect | direction | kind | source |", "|---|---|---|---|"]
         out += [f"| {_cell(e.effect)} | {e.direction} | {e.category} | {e.source} |" for e in group.itertuples()]
         out.append("")

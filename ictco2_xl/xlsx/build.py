@@ -221,7 +221,6 @@ def _results(ws, model: Model, layout: TemplateLayout):
         ws.cell(row=hr + 1, column=1, value="The report prints no figure for exactly this case.")
     for live, fig, extra in layout.figures:
         r = live.row
-        index = live.source[1]
         put_text(ws, r, 1, fig.figure_id)
         put_text(ws, r, 2, f"{fig.source}: {fig.description}").alignment = WRAP
         put_text(ws, r, 3, fig.unit)
@@ -277,7 +276,7 @@ def _scenarios(ws, model: Model, layout: TemplateLayout):
                     c.number_format = number_format(model.input(g.axis).unit)
         for i, y in enumerate(g.years):
             ws.cell(row=top + i, column=1, value=y)
-        for (i, j), (fig, report_t) in sorted(g.report.items()):
+        for (i, j), (_fig, report_t) in sorted(g.report.items()):
             ws.cell(row=top + i, column=2 + j, value=report_t).number_format = "#,##0"
         for cell in layout.cells:
             if cell.sheet == SCENARIOS and cell.source[0] == "diff":

@@ -174,8 +174,8 @@ class TemplateLayout:
         if years:
             axis, values = SCENARIO_AXES.get(m.id, (None, (None,)))
             grid = Grid(axis, values, years, first_row=5)
-            for i, y in enumerate(years):
-                for j, v in enumerate(values):
+            for i in range(len(years)):
+                for j in range(len(values)):
                     r, col = grid.first_row + i, 2 + j
                     subst = {"target_year": f"$A{r}"}
                     if axis:
@@ -212,7 +212,7 @@ class TemplateLayout:
     def _place_grid_report(self, grid: Grid):
         """The report's published values for the scenario grid, where it prints them."""
         m = self.model
-        for index, fig in enumerate(FIGURES):
+        for fig in FIGURES:
             c = fig.compute
             if not (isinstance(c, ModelFigure) and c.model == m.id and c.output in (None, m.primary)
                     and not c.is_input):
@@ -232,7 +232,7 @@ class TemplateLayout:
             grid.report[(i, j)] = (fig, float(fig.report_value) / c.scale)
         ncol = len(grid.axis_values)
         top = grid.first_row + len(grid.years) + 3
-        for (i, j), (fig, report_t) in grid.report.items():
+        for (i, j), (_fig, report_t) in grid.report.items():
             r, col = top + i, 2 + j
             live = grid.cells[(i, j)]
             self._add(Cell(SCENARIOS, r, col + ncol + 1, ("diff", "grid", (i, j), report_t),
