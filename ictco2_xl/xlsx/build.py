@@ -301,7 +301,7 @@ def _uncertainty(ws, model: Model, layout: TemplateLayout):
                        "the others from the Inputs sheet (live formulas). Largest swing first.")
     headers = ["Input", "Meaning", "Unit", "Value (report case)", "Distribution", "Low", "High", "Peak / mean",
                "Reason", f"Result at low ({primary.unit})", f"Result at high ({primary.unit})"]
-    widths = [28, 34, 16, 16, 14, 14, 14, 14, 70, 20, 20]
+    widths = [28, 34, 16, 24, 14, 24, 24, 24, 70, 22, 22]
     for col, (h, w) in enumerate(zip(headers, widths), start=1):
         c = put_text(ws, UNCERTAINTY_TOP - 1, col, h)
         c.font, c.fill, c.alignment = HEADER_FONT, HEADER_FILL, Alignment(wrap_text=True, vertical="center")
