@@ -17,6 +17,7 @@ from .. import __version__
 from ..core.definitions import Input, Model, YearSeries
 from ..core.factors import get_factor_set
 from ..core.models import MODELS
+from ..core.reconciliation import evaluate
 from .layout import (ABOUT, CALC, DATA, DEFAULT_SCENARIO, INPUTS, RESULTS, SCENARIOS, SERIES, UNCERTAINTY,
                      UNCERTAINTY_TOP, VALUE_COL, TemplateLayout, default_text)
 from .package import FIXED_TIME, normalise_package
@@ -227,19 +228,9 @@ def _results(ws, model: Model, layout: TemplateLayout):
         ws.cell(row=r, column=4, value=f"={live.formula}")
         ws.cell(row=r, column=5, value=float(fig.report_value))
         ws.cell(row=r, column=6, value=f"={extra['diff'].formula}")
-        row = next(rr for rr in _rows() if rr.figure_id == fig.figure_id)
+        row = evaluate(fig)
         put_text(ws, r, 7, row.status)
         put_text(ws, r, 8, row.note).alignment = WRAP
-
-
-_ROWS_CACHE: list = []
-
-
-def _rows():
-    if not _ROWS_CACHE:
-        from ..core.reconciliation import reconcile
-        _ROWS_CACHE.extend(reconcile())
-    return _ROWS_CACHE
 
 
 def _scenarios(ws, model: Model, layout: TemplateLayout):

@@ -14,7 +14,7 @@ import numpy as np
 from ..core.definitions import Model, YearSeries
 from .build import build_template
 from .layout import DEFAULT_SCENARIO, SCENARIO_CELL, TemplateLayout
-from .package import _CELL, format_value, read_package, sheet_parts
+from .package import _CELL, cell_parts, format_value, read_package, sheet_parts
 
 _DOS_DATE = (0 << 9) | (1 << 5) | 1   # 1980-01-01, as write_package uses
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -83,9 +83,7 @@ class TemplateFiller:
             if m.group("ref") not in refs:
                 continue
             segments.append(xml[pos:m.start()])
-            attrs = re.sub(r'\s+t="[^"]*"', "", m.group("attrs"))
-            f = re.search(r"<f(?:\s[^>]*)?>.*?</f>|<f(?:\s[^>]*)?/>", m.group("body") or "", re.S)
-            holes.append(_Hole(m.group("ref"), attrs, f.group(0) if f else ""))
+            holes.append(_Hole(m.group("ref"), *cell_parts(m)))
             pos = m.end()
         segments.append(xml[pos:])
         missing = refs - {h.ref for h in holes}

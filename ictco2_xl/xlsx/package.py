@@ -44,6 +44,13 @@ def format_value(value: float) -> str:
 
 
 _CELL = re.compile(r'<c r="(?P<ref>[A-Z]+[0-9]+)"(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</c>)', re.S)
+_FORMULA = re.compile(r"<f(?:\s[^>]*)?>.*?</f>|<f(?:\s[^>]*)?/>", re.S)
+
+
+def cell_parts(m: re.Match) -> tuple[str, str]:
+    """A matched cell's attributes without its type (t=...) and its formula element ('' if none)."""
+    formula = _FORMULA.search(m.group("body") or "")
+    return re.sub(r'\s+t="[^"]*"', "", m.group("attrs")), formula.group(0) if formula else ""
 
 
 def set_cell_values(xml: str, values: dict[str, float], texts: dict[str, str] | None = None,
@@ -62,13 +69,11 @@ def set_cell_values(xml: str, values: dict[str, float], texts: dict[str, str] | 
         if ref not in values and ref not in texts:
             return m.group(0)
         seen.add(ref)
-        attrs = re.sub(r'\s+t="[^"]*"', "", m.group("attrs"))
-        body = m.group("body") or ""
+        attrs, formula = cell_parts(m)
         if ref in texts:
             return f'<c r="{ref}"{attrs} t="inlineStr"><is><t xml:space="preserve">{escape(texts[ref])}</t></is></c>'
-        formula = re.search(r"<f(?:\s[^>]*)?>.*?</f>|<f(?:\s[^>]*)?/>", body, re.S)
         if formula and ref not in replace_formulas:
-            return f'<c r="{ref}"{attrs}>{formula.group(0)}<v>{format_value(values[ref])}</v></c>'
+            return f'<c r="{ref}"{attrs}>{formula}<v>{format_value(values[ref])}</v></c>'
         return f'<c r="{ref}"{attrs} t="n"><v>{format_value(values[ref])}</v></c>'
 
     out = _CELL.sub(repl, xml)
