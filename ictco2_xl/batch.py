@@ -142,7 +142,7 @@ def read_chunks(source, chunk: int = CHUNK_ROWS):
         chunks = _xlsx_chunks(path, chunk)
     elif path.suffix.lower() == ".csv":
         try:
-            chunks = (c.assign(__blank__=c.apply(lambda r: all(not str(v).strip() for v in r), axis=1))
+            chunks = (c.assign(__blank__=c.apply(lambda col: col.str.strip().eq("")).all(axis=1))
                       for c in pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
                                            chunksize=chunk, skip_blank_lines=False))
         except (UnicodeDecodeError, pd.errors.ParserError) as exc:
@@ -162,7 +162,7 @@ def is_blank(value) -> bool:
 
 
 def clean_cell_text(value) -> str:
-    from .xlsx.filler import clean_text
+    from .xlsx.package import clean_text
     return "" if is_blank(value) else clean_text(value).strip()
 
 
@@ -190,13 +190,16 @@ class _Names:
 
 
 def write_atomic(path: Path, data: bytes, overwrite: bool) -> None:
-    """Write via a temporary file and rename, so an interrupted run leaves no partial workbook.
+    """Write so that an interrupted run leaves no partial workbook, and never replace a file unless asked.
 
-    Without ``overwrite`` the final name is created exclusively (a hard link), so a file that appears
-    meanwhile is never replaced."""
+    Without ``overwrite`` the final name is created exclusively (a hard link): a file that appears
+    meanwhile is never replaced. On Linux the data first goes to an unnamed file (O_TMPFILE), so even a
+    killed run leaves nothing behind; elsewhere to a temporary file, renamed into place."""
     exists = FileExistsError(f"{path.name} exists (use overwrite to replace it)")
     if not overwrite and path.exists():
         raise exists
+    if not overwrite and _link_unnamed(path, data, exists):
+        return
     tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
         with open(tmp, "wb") as fh:
@@ -215,6 +218,33 @@ def write_atomic(path: Path, data: bytes, overwrite: bool) -> None:
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+_PROC_FDS: tuple[int, int] | None = None   # (pid, descriptor of /proc/self/fd) - per process, as forks differ
+
+
+def _link_unnamed(path: Path, data: bytes, exists: FileExistsError) -> bool:
+    """Write ``data`` to an unnamed file in ``path``'s folder and link it as ``path``; False where the
+    system cannot (no O_TMPFILE or /proc), so the caller falls back."""
+    global _PROC_FDS
+    if not hasattr(os, "O_TMPFILE"):
+        return False
+    try:
+        if _PROC_FDS is None or _PROC_FDS[0] != os.getpid():
+            _PROC_FDS = (os.getpid(), os.open("/proc/self/fd", os.O_RDONLY | os.O_DIRECTORY))
+        fd = os.open(path.parent, os.O_WRONLY | os.O_TMPFILE, 0o666)
+    except OSError:
+        return False
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.link(str(fd), path, src_dir_fd=_PROC_FDS[1])   # linkat(..., AT_SYMLINK_FOLLOW)
+    except FileExistsError:
+        raise exists from None
+    finally:
+        os.close(fd)
+    return True
 
 
 def remove_stale_parts(out: Path) -> None:
@@ -258,34 +288,30 @@ def _run_job(job: _Job) -> list[dict]:
     """Validate, compute and write one group of rows; returns their summary records."""
     model = MODELS[job.model_id]
     out = Path(job.out_dir)
-    records = []
+    rows, scenarios = job.frame.index.tolist(), job.frame["scenario"].tolist()
     numeric, errors = validate_frame(model, job.frame.drop(columns=["scenario"]), blank_as_default=True)
-    good = [i for i in range(len(job.frame)) if i not in errors]
     base = {"model": job.model_id, "factor_set": job.factor_set}
-    for pos, errs in errors.items():
-        row = int(job.frame.index[pos])
-        for e in errs:
-            records.append({**base, "row": row, "scenario": job.frame["scenario"].iloc[pos], "status": "error",
-                            "message": f"row {row}, column {e.name}: {e.rule}, got {e.value!r}", "file": ""})
-    if good:
-        filler = _filler(job.model_id, job.factor_set, job.template)
-        cols = {c: numeric[c].to_numpy()[good] for c in numeric.columns}
-        values = filler.values(cols, len(good))
-        primary = model.step(model.primary)
-        result = values[(CALC_SHEET, filler.layout.steps[model.primary].ref)]
-        for k, pos in enumerate(good):
-            row = int(job.frame.index[pos])
-            scenario = job.frame["scenario"].iloc[pos]
-            given = {c: float(cols[c][k]) for c in cols}
-            path = out / f"{job.names[pos]}.xlsx"
-            rec = {**base, "row": row, "scenario": scenario, "result_name": primary.name,
-                   "result": float(result[k]), "unit": primary.unit, "file": path.name}
-            try:
-                write_atomic(path, filler.render(values, k, scenario, given), job.overwrite)
-                rec.update(status="ok", message="")
-            except OSError as exc:  # exists (no overwrite asked), disk full, permissions: this row fails
-                rec.update(status="error", message=f"row {row}: {exc}", file="", result="")
-            records.append(rec)
+    records = [{**base, "row": rows[pos], "scenario": scenarios[pos], "status": "error", "file": "",
+                "message": f"row {rows[pos]}, column {e.name}: {e.rule}, got {e.value!r}"}
+               for pos, errs in errors.items() for e in errs]
+    good = [pos for pos in range(len(rows)) if pos not in errors]
+    if not good:
+        return records
+    filler = _filler(job.model_id, job.factor_set, job.template)
+    cols = {c: numeric[c].to_numpy(dtype=float)[good] for c in numeric.columns}
+    filled = filler.rows(cols, len(good), [scenarios[pos] for pos in good])
+    primary = model.step(model.primary)
+    results = filled.values[(CALC_SHEET, filler.layout.steps[model.primary].ref)].tolist()
+    for k, pos in enumerate(good):
+        row = rows[pos]
+        path = out / f"{job.names[pos]}.xlsx"
+        rec = {**base, "row": row, "scenario": scenarios[pos], "result_name": primary.name, "result": results[k],
+               "unit": primary.unit, "file": path.name, "status": "ok", "message": ""}
+        try:
+            write_atomic(path, filled.workbook(k), job.overwrite)
+        except (OSError, ValueError) as exc:  # exists (no overwrite asked), disk full, a non-finite result
+            rec.update(status="error", message=f"row {row}: {exc}", file="", result="")
+        records.append(rec)
     return records
 
 
@@ -297,48 +323,70 @@ def _group_jobs(chunk: pd.DataFrame, default_model: str | None, default_fs: str,
                 overwrite: bool, records: list[dict]) -> list[_Job]:
     """Split a chunk by (model, factor set); rows with unknown models or columns become error records."""
     chunk = chunk[~chunk["__blank__"].astype(bool)].drop(columns="__blank__")
-    if "scenario" not in chunk.columns:
-        chunk = chunk.assign(scenario=[f"scenario {r}" for r in chunk.index])
-    chunk = chunk.assign(scenario=[clean_cell_text(s) or f"scenario {r}" for s, r in zip(chunk["scenario"], chunk.index)])
-    groups: dict[tuple[str, str], list] = {}
-    for row, rec in chunk.iterrows():
-        model_text = clean_cell_text(rec.get("model", "")) or default_model or ""
-        fs_text = clean_cell_text(rec.get("factor_set", "")) or default_fs
-        base = {"row": int(row), "scenario": rec["scenario"], "model": model_text, "factor_set": fs_text, "file": ""}
-        try:
-            model = get_model(model_text) if model_text else None
-        except KeyError:
-            model = None
+    rows = chunk.index.tolist()
+    given = chunk["scenario"].tolist() if "scenario" in chunk.columns else [""] * len(rows)
+    scenarios = [clean_cell_text(s) or f"scenario {r}" for s, r in zip(given, rows)]
+    chunk = chunk.assign(scenario=scenarios)
+
+    def texts(column: str, default: str) -> list[str]:
+        if column not in chunk.columns:
+            return [default] * len(rows)
+        return [clean_cell_text(v) or default for v in chunk[column].tolist()]
+
+    model_texts, fs_texts = texts("model", default_model or ""), texts("factor_set", default_fs)
+    models = {t: _find_model(t) for t in set(model_texts)}
+    fs_errors = {t: _factor_set_error(t) for t in set(fs_texts)}
+    extra = [c for c in chunk.columns if c not in RESERVED]
+    filled = {c: [not is_blank(v) for v in chunk[c].tolist()] for c in extra}
+    unknown_by_model = {m.id: [c for c in extra if c not in {i.name for i in m.inputs}]
+                        for m in models.values() if m is not None}
+    groups: dict[tuple[str, str], list[int]] = {}
+    for pos, (row, model_text, fs_text) in enumerate(zip(rows, model_texts, fs_texts)):
+        model = models[model_text]
+        base = {"row": row, "scenario": scenarios[pos], "model": model_text, "factor_set": fs_text, "file": ""}
         if model is None:
             rule = ("is required (a 'model' column or --model)" if not model_text else
                     f"must be one of the models ({', '.join(MODELS)})")
             records.append({**base, "status": "error", "message": f"row {row}, column model: {rule}, got {model_text!r}"})
             continue
-        try:
-            get_factor_set(fs_text)
-        except ICTCO2Error as exc:
-            records.append({**base, "status": "error", "message": f"row {row}, column factor_set: {exc}"})
+        if fs_errors[fs_text]:
+            records.append({**base, "status": "error", "message": f"row {row}, column factor_set: {fs_errors[fs_text]}"})
             continue
-        inputs = {i.name for i in model.inputs}
-        unknown = [c for c in chunk.columns if c not in RESERVED and c not in inputs and not is_blank(rec[c])]
+        unknown = [c for c in unknown_by_model[model.id] if filled[c][pos]]
         if unknown:
             c = unknown[0]
+            inputs = ", ".join(sorted(i.name for i in model.inputs))
             records.append({**base, "model": model.id, "status": "error",
                             "message": f"row {row}, column {c}: is not an input of {model.id} "
-                                       f"(inputs: {', '.join(sorted(inputs))}), got {rec[c]!r}"})
+                                       f"(inputs: {inputs}), got {chunk[c].iloc[pos]!r}"})
             continue
-        groups.setdefault((model.id, fs_text), []).append(row)
+        groups.setdefault((model.id, fs_text), []).append(pos)
     jobs = []
-    for (mid, fs), rows in groups.items():
+    for (mid, fs), positions in groups.items():
         model = MODELS[mid]
         cols = ["scenario"] + [i.name for i in model.inputs if i.name in chunk.columns]
-        frame = chunk.loc[rows, cols]
+        frame = chunk.iloc[positions][cols]
         file_names = [names.unique(safe_name(s, f"row{r}")) for s, r in zip(frame["scenario"], frame.index)]
-        for n in file_names:
-            if (out_dir / f"{n}.xlsx").resolve().parent != out_dir:
+        for n in file_names:   # safe_name already guarantees this; a file outside --out must never happen
+            if any(sep in n for sep in (os.sep, os.altsep) if sep) or n in ("", ".", ".."):
                 raise BatchError(f"file name {n!r} would leave the output folder")
         jobs.append(_Job(mid, fs, frame, file_names, str(out_dir), overwrite, _filler(mid, fs).template))
     return jobs
+
+
+def _find_model(text: str):
+    try:
+        return get_model(text) if text else None
+    except KeyError:
+        return None
+
+
+def _factor_set_error(text: str) -> str:
+    try:
+        get_factor_set(text)
+    except ICTCO2Error as exc:
+        return str(exc)
+    return ""
 
 
 class _Progress:
@@ -468,28 +516,22 @@ def _rewrite_statuses(summary_part: Path, written_files) -> None:
             w.writerow(r)
 
 
+_SUMMARY_WIDTHS = [6, 30, 22, 10, 9, 60, 30, 24, 14, 16]
+
+
 def _summary_xlsx(csv_path: Path, xlsx_path: Path) -> Path:
     """summary.xlsx streamed from summary.csv: text stays text, numbers stay numbers."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Summary")
-    with open(csv_path, encoding="utf-8") as fh:
-        for i, row in enumerate(csv.reader(fh)):
-            cells = []
-            for j, value in enumerate(row):
-                field_name = SUMMARY_FIELDS[j] if j < len(SUMMARY_FIELDS) else ""
-                if i > 0 and field_name in ("row", "result") and value != "":
-                    cells.append(WriteOnlyCell(ws, value=float(value) if field_name == "result" else int(value)))
-                else:
-                    c = WriteOnlyCell(ws, value=clean_cell_text(value))
-                    c.data_type = "s"   # never a formula, whatever the scenario name says
-                    cells.append(c)
-            ws.append(cells)
-    tmp = xlsx_path.with_name(f".{xlsx_path.name}.{os.getpid()}.part")
-    wb.save(tmp)
-    os.replace(tmp, xlsx_path)
-    return xlsx_path
+    from .xlsx.stream import write_table_xlsx
+    numbers = {SUMMARY_FIELDS.index("row"): int, SUMMARY_FIELDS.index("result"): float}
+
+    def rows(reader):
+        for row in reader:
+            yield [numbers[j](v) if j in numbers and v != "" else v for j, v in enumerate(row)]
+
+    with open(csv_path, encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader)
+        return write_table_xlsx(xlsx_path, "Summary", header, rows(reader), _SUMMARY_WIDTHS)
 
 
 def example_tables() -> list[Path]:

@@ -73,6 +73,11 @@ def test_200_random_scenarios_reproduced_by_libreoffice(random_batch):
     assert len(reports) == 200
     bad = [str(d) for r in reports for d in r.differences]
     assert not bad, bad[:5]
+    from ictco2_xl.recalc.libreoffice import recalculate as libreoffice_values
+    summary = libreoffice_values([out / "summary.xlsx"])[out / "summary.xlsx"]   # the streamed summary opens too
+    expected = pd.read_csv(out / "summary.csv")
+    assert summary[("Summary", "E1")] == "status" and summary[("Summary", "A201")] == expected["row"].iloc[199]
+    assert summary[("Summary", "I2")] == pytest.approx(expected["result"].iloc[0], rel=1e-12)
 
 
 def test_bad_rows_are_reported_and_the_others_generated(tmp_path, capsys):
@@ -235,13 +240,37 @@ def test_a_row_with_two_bad_cells_counts_once(tmp_path):
     assert len(report.errors) == 2 and all("row 3" in e for e in report.errors)
 
 
-def test_overwrite_protection_holds_against_a_file_created_meanwhile(tmp_path):
-    from ictco2_xl.batch import write_atomic
+@pytest.mark.parametrize("unnamed", [True, False], ids=["unnamed-temporary-file", "named-temporary-file"])
+def test_overwrite_protection_holds_against_a_file_created_meanwhile(tmp_path, monkeypatch, unnamed):
+    from ictco2_xl import batch
+    if not unnamed:   # systems without O_TMPFILE: a named temporary file, then an exclusive hard link
+        monkeypatch.setattr(batch, "_link_unnamed", lambda *args: False)
     target = tmp_path / "x.xlsx"
     target.write_bytes(b"user's file")
     with pytest.raises(FileExistsError):
-        write_atomic(target, b"new", overwrite=False)
+        batch.write_atomic(target, b"new", overwrite=False)
     assert target.read_bytes() == b"user's file" and not list(tmp_path.glob(".*.part"))
+    batch.write_atomic(tmp_path / "y.xlsx", b"new", overwrite=False)
+    batch.write_atomic(target, b"replaced", overwrite=True)
+    assert (tmp_path / "y.xlsx").read_bytes() == b"new" and target.read_bytes() == b"replaced"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.xlsx", "y.xlsx"]
+
+
+def test_a_row_whose_results_cannot_be_cached_fails_alone(tmp_path, monkeypatch):
+    """A non-finite value (an overflow, say) cannot be cached in a cell: that row fails, the others go on."""
+    from ictco2_xl.xlsx.layout import TemplateLayout as Layout
+    original = Layout.values_many
+
+    def with_overflow(self, columns, n):
+        values = {k: np.array(np.broadcast_to(v, (n,)), dtype=float) for k, v in original(self, columns, n).items()}
+        values[("Calculation", self.steps[self.model.primary].ref)][columns["lamp_count"] == 2] = np.inf
+        return values
+    monkeypatch.setattr(Layout, "values_many", with_overflow)
+    table = pd.DataFrame({"scenario": ["a", "b", "c"], "lamp_count": [1, 2, 3]})
+    report = generate(table, "streetlight", tmp_path)
+    assert (report.rows, report.written, report.failed) == (3, 2, 1)
+    assert "row 3: Calculation!" in report.errors[0] and "not a finite number" in report.errors[0]
+    assert sorted(p.name for p in tmp_path.glob("*.xlsx")) == ["a.xlsx", "c.xlsx", "summary.xlsx"]
 
 
 def test_temporary_files_of_a_running_batch_are_left_alone(tmp_path):

@@ -1,9 +1,15 @@
-"""Fast filling of a template: precompiled sheet XML with holes, and a zip writer that reuses the
-template's compressed members, so one filled workbook costs a few string joins and one small deflate.
+"""Fast filling of a template with many scenarios.
+
+Each sheet part that holds scenario values is compiled once into static XML segments and slots (a number,
+the scenario's name, or a whole cell whose formula a given input replaces). The static segments are
+deflated once, each ending on a byte boundary (``Z_FULL_FLUSH``: no back-references into what follows);
+per workbook only the short runs of varying XML are added, as *stored* deflate blocks. So a filled
+workbook costs string formatting, a CRC and a zip directory, never a deflate, and every reader sees an
+ordinary deflated zip member (a deflate stream may mix compressed and stored blocks: RFC 1951, 3.2.3).
+The values of a chunk of rows are formatted column-wise, so the per-workbook work is small.
 """
 from __future__ import annotations
 
-import re
 import struct
 import zlib
 from dataclasses import dataclass
@@ -13,16 +19,13 @@ import numpy as np
 
 from ..core.definitions import Model, YearSeries
 from .build import build_template
-from .layout import DEFAULT_SCENARIO, SCENARIO_CELL, TemplateLayout
-from .package import _CELL, cell_parts, format_value, read_package, sheet_parts
+from .layout import DEFAULT_SCENARIO, INPUTS, SCENARIO_CELL, TemplateLayout
+from .package import _CELL, cell_parts, cell_text, read_package, sheet_parts
 
 _DOS_DATE = (0 << 9) | (1 << 5) | 1   # 1980-01-01, as write_package uses
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def clean_text(text: str) -> str:
-    """Text safe for XML 1.0 (control characters removed)."""
-    return _ILLEGAL_XML.sub("", str(text))
+_FINAL_BLOCK = b"\x03\x00"            # an empty fixed-Huffman block with BFINAL set: ends the stream
+_MAX_STORED = 0xFFFF                  # bytes per stored block
+MIN_DEFLATED = 64                     # shorter static XML between slots travels stored with its slots
 
 
 @dataclass(frozen=True)
@@ -30,119 +33,206 @@ class _Member:
     name: bytes
     crc: int
     size: int
-    data: bytes          # raw deflate stream, or the bytes themselves when stored
-    method: int = 8      # 8 = deflate, 0 = stored
+    data: bytes          # raw deflate stream
 
 
 @dataclass(frozen=True)
-class _Hole:
-    ref: str
-    attrs: str            # cell attributes except r= and t=
-    formula: str          # the <f>...</f> element, or "" for a constant cell
+class _Slot:
+    """A varying piece of a sheet: 'value' (a number), 'text' (the scenario name) or 'cell' (a whole input
+    cell: with its formula and cached value, or a constant when the row gives that input)."""
+    kind: str
+    key: tuple[str, str]
+    formula_cell: str = ""   # for 'cell': %-template with the formula kept
+    constant_cell: str = ""  # for 'cell': %-template as a constant
+    input_name: str = ""
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One sheet part: static XML, run, static XML, ..., run, static XML. A run is a %-template of slots and
+    short static XML; per workbook, the runs' bytes fill ``raw`` (for the CRC) and, as stored blocks,
+    ``deflated`` (static segments pre-deflated)."""
+    name: bytes
+    raw: bytes                  # %b-template of the part's XML
+    deflated: bytes             # %b-template of its deflate stream, final block included
+    runs: tuple[tuple[str, tuple[int, ...]], ...]   # (template, slot indexes)
+
+
+def _deflate(data: bytes, mode: int) -> bytes:
+    comp = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return comp.compress(data) + comp.flush(mode)
+
+
+_STORED_HEADER = struct.Struct("<BHH").pack   # BFINAL=0, BTYPE=00, then LEN and NLEN (byte-aligned)
+
+
+def _stored(data: bytes) -> bytes:
+    """``data`` as non-final stored deflate blocks (the stream must be at a byte boundary)."""
+    if len(data) <= _MAX_STORED:
+        return _STORED_HEADER(0, len(data), len(data) ^ 0xFFFF) + data
+    return b"".join(_stored(data[k:k + _MAX_STORED]) for k in range(0, len(data), _MAX_STORED))
 
 
 class TemplateFiller:
     """Fill one model's template with many scenarios."""
 
-    def __init__(self, model: Model, factor_set: str = "report", template: bytes | None = None,
-                 compresslevel: int = 1):
+    def __init__(self, model: Model, factor_set: str = "report", template: bytes | None = None):
         self.model = model
         self.layout = TemplateLayout(model, factor_set)
         self.template = template if template is not None else build_template(model, factor_set)
-        self.level = compresslevel
         infos, files = read_package(self.template)
         parts = sheet_parts(files)
         cells_by_part: dict[str, set[str]] = {}
         for cell in self.layout.cells:
             cells_by_part.setdefault(parts[cell.sheet], set()).add(cell.ref)
         cells_by_part.setdefault(parts[SCENARIO_CELL[0]], set()).add(SCENARIO_CELL[1])
-        self._sheet_of_part = {v: k for k, v in parts.items()}
-        self._order = [i.filename for i in infos]
-        self._fixed: dict[str, _Member] = {}
-        self._holes: dict[str, tuple[list[str], list[_Hole]]] = {}
-        for name in self._order:
+        sheet_of_part = {v: k for k, v in parts.items()}
+        series_cells = {c.ref: n for n, c in self.layout.inputs.items()
+                        if isinstance(model.input(n).default, YearSeries)}
+        self._slots: list[_Slot] = []
+        self._members: list[_Member | _Part] = []
+        for info in infos:
+            name, data = info.filename, files[info.filename]
             if name in cells_by_part:
-                self._holes[name] = self._compile(files[name].decode("utf-8"), cells_by_part[name])
+                self._members.append(self._compile(name, data.decode("utf-8"), sheet_of_part[name],
+                                                   cells_by_part[name], series_cells))
             else:
-                self._fixed[name] = self._member(name, files[name], level=6)
-        self._series_inputs = {n: c.ref for n, c in self.layout.inputs.items()
-                               if isinstance(model.input(n).default, YearSeries)}
+                self._members.append(_Member(name.encode("utf-8"), zlib.crc32(data), len(data),
+                                             _deflate(data, zlib.Z_FINISH)))
 
-    def _member(self, name: str, data: bytes, level: int | None = None) -> _Member:
-        level = self.level if level is None else level
-        if level == 0:  # stored: Excel, LibreOffice and every reader accept it; no deflate per workbook
-            return _Member(name.encode("utf-8"), zlib.crc32(data), len(data), data, 0)
-        comp = zlib.compressobj(level, zlib.DEFLATED, -15)
-        raw = comp.compress(data) + comp.flush()
-        return _Member(name.encode("utf-8"), zlib.crc32(data), len(data), raw)
-
-    @staticmethod
-    def _compile(xml: str, refs: set[str]):
-        segments, holes, pos = [], [], 0
+    def _compile(self, name: str, xml: str, sheet: str, refs: set[str], series_cells: dict[str, str]) -> _Part:
+        pieces: list[str | int] = []   # static text and slot indexes, in document order
+        pos, found = 0, set()
         for m in _CELL.finditer(xml):
-            if m.group("ref") not in refs:
+            ref = m.group("ref")
+            if ref not in refs:
                 continue
-            segments.append(xml[pos:m.start()])
-            holes.append(_Hole(m.group("ref"), *cell_parts(m)))
+            found.add(ref)
+            pieces.append(xml[pos:m.start()])
             pos = m.end()
-        segments.append(xml[pos:])
-        missing = refs - {h.ref for h in holes}
+            attrs, formula = cell_parts(m)
+            head = f'<c r="{ref}"{attrs}'
+            if (sheet, ref) == SCENARIO_CELL:
+                slot = _Slot("text", (sheet, ref))
+                pieces += [f'{head} t="inlineStr"><is><t xml:space="preserve">', self._add(slot), "</t></is></c>"]
+            elif sheet == INPUTS and ref in series_cells and formula:
+                slot = _Slot("cell", (sheet, ref), _escape_percent(f"{head}>{formula}<v>") + "%s</v></c>",
+                             _escape_percent(f'{head} t="n"><v>') + "%s</v></c>", series_cells[ref])
+                pieces.append(self._add(slot))
+            else:
+                open_value = f"{head}>{formula}<v>" if formula else f'{head} t="n"><v>'
+                pieces += [open_value, self._add(_Slot("value", (sheet, ref))), "</v></c>"]
+        pieces.append(xml[pos:])
+        missing = refs - found
         if missing:
             raise KeyError(f"template cells not found: {sorted(missing)}")
-        return segments, holes
+        merged: list[str | int] = []    # adjacent static text joined: text, slot(s), text, ..., text
+        for piece in pieces:
+            if isinstance(piece, str) and merged and isinstance(merged[-1], str):
+                merged[-1] += piece
+            else:
+                merged.append(piece)
+        # Static text too short to gain from deflating travels stored, with the slots around it.
+        statics, runs, run = [merged[0]], [], []
+        for k, piece in enumerate(merged[1:], start=1):
+            if isinstance(piece, int) or (len(piece) < MIN_DEFLATED and k < len(merged) - 1):
+                run.append(piece)
+                continue
+            template = "".join("%s" if isinstance(p, int) else _escape_percent(p) for p in run)
+            runs.append((template, tuple(p for p in run if isinstance(p, int))))
+            statics.append(piece)
+            run = []
+        raw = [text.encode("utf-8") for text in statics]
+        deflated = [_deflate(r, zlib.Z_FULL_FLUSH) if r else b"" for r in raw]
+        deflated[-1] += _FINAL_BLOCK
+        return _Part(name.encode("utf-8"), b"%b".join(r.replace(b"%", b"%%") for r in raw),
+                     b"%b".join(d.replace(b"%", b"%%") for d in deflated), tuple(runs))
+
+    def _add(self, slot: _Slot) -> int:
+        self._slots.append(slot)
+        return len(self._slots) - 1
 
     # -- rendering ----------------------------------------------------------------------------------
-    def values(self, columns: dict[str, np.ndarray], n: int) -> dict[tuple[str, str], np.ndarray]:
-        return self.layout.values_many(columns, n)
+    def rows(self, columns: dict[str, np.ndarray], n: int, scenarios=None) -> FilledRows:
+        """``n`` scenarios at once: one vectorised model run, values formatted column-wise.
 
-    def render(self, values: dict[tuple[str, str], np.ndarray], i: int, scenario: str | None = None,
-               given: dict[str, float] | None = None) -> bytes:
-        """Workbook bytes for row ``i`` of ``values`` (from :meth:`values`).
-
-        ``given``: the row's explicit inputs; a year-dependent input given explicitly replaces its default
-        formula by the number. ``scenario``: name written (as text) on the About sheet."""
-        constant = {self._series_inputs[k] for k, v in (given or {}).items()
-                    if k in self._series_inputs and not np.isnan(v)}
-        texts = {SCENARIO_CELL: clean_text(DEFAULT_SCENARIO if scenario is None else scenario)}
-        members = []
-        for name in self._order:
-            if name in self._fixed:
-                members.append(self._fixed[name])
+        ``columns``: input name -> array of n numbers (NaN = the default; a year-dependent input given
+        explicitly replaces its default formula by the number). ``scenarios``: the n names written (as
+        text) on the About sheet."""
+        values = self.layout.values_many(columns, n)
+        texts = [DEFAULT_SCENARIO] * n if scenarios is None else [s for s in scenarios]
+        bad: dict[int, str] = {}
+        strings: list[list[str]] = []
+        for slot in self._slots:
+            if slot.kind == "text":
+                strings.append([escape(cell_text(t)) for t in texts])
                 continue
-            segments, holes = self._holes[name]
-            sheet = self._sheet_of_part[name]
-            out = [segments[0]]
-            for hole, seg in zip(holes, segments[1:]):
-                key = (sheet, hole.ref)
-                if key in texts:
-                    out.append(f'<c r="{hole.ref}"{hole.attrs} t="inlineStr"><is><t xml:space="preserve">'
-                               f"{escape(texts[key])}</t></is></c>")
-                else:
-                    v = format_value(values[key][i])
-                    if hole.formula and not (sheet == "Inputs" and hole.ref in constant):
-                        out.append(f'<c r="{hole.ref}"{hole.attrs}>{hole.formula}<v>{v}</v></c>')
-                    else:
-                        out.append(f'<c r="{hole.ref}"{hole.attrs} t="n"><v>{v}</v></c>')
-                out.append(seg)
-            members.append(self._member(name, "".join(out).encode("utf-8")))
-        return _zip(members)
+            arr = np.asarray(values[slot.key], dtype=float)
+            finite = np.isfinite(arr)
+            for i in np.flatnonzero(~finite):
+                bad.setdefault(int(i), f"{slot.key[0]}!{slot.key[1]} would be {arr[i]!r} (not a finite number)")
+            numbers = list(map(repr, arr.tolist()))
+            if slot.kind == "cell":
+                given = np.asarray(columns.get(slot.input_name, np.full(n, np.nan)), dtype=float)
+                given = np.broadcast_to(~np.isnan(given), (n,)).tolist()
+                numbers = [(slot.constant_cell if g else slot.formula_cell) % v for v, g in zip(numbers, given)]
+            strings.append(numbers)
+        return FilledRows(self, values, bad, strings)
 
     def fill(self, inputs: dict | None = None, scenario: str | None = None) -> bytes:
         """One filled workbook (``inputs``: input name -> number)."""
         columns = {k: np.array([v], dtype=float) for k, v in (inputs or {}).items()}
-        return self.render(self.values(columns, 1), 0, scenario, inputs)
+        rows = self.rows(columns, 1, None if scenario is None else [scenario])
+        if rows.bad:
+            raise ValueError(rows.bad[0])
+        return rows.workbook(0)
+
+
+class FilledRows:
+    """The workbooks of one chunk of scenarios; ``bad`` maps rows that cannot be written to the reason."""
+
+    def __init__(self, filler: TemplateFiller, values, bad: dict[int, str], strings: list[list[str]]):
+        self.values, self.bad = values, bad
+        self._members = filler._members
+        # Per part, each row's run texts and their stored blocks, built column-wise.
+        self._texts, self._blocks = {}, {}
+        for part in self._members:
+            if isinstance(part, _Part):
+                runs = [[(tmpl % row).encode("utf-8") for row in zip(*(strings[s] for s in slots))]
+                        for tmpl, slots in part.runs]
+                self._texts[id(part)] = list(zip(*runs))
+                self._blocks[id(part)] = list(zip(*(map(_stored, run) for run in runs)))
+
+    def workbook(self, i: int) -> bytes:
+        """Workbook bytes for row ``i``."""
+        if i in self.bad:
+            raise ValueError(self.bad[i])
+        members = []
+        for m in self._members:
+            if isinstance(m, _Part):
+                raw = m.raw % self._texts[id(m)][i]
+                m = _Member(m.name, zlib.crc32(raw), len(raw), m.deflated % self._blocks[id(m)][i])
+            members.append(m)
+        return _zip(members)
+
+
+def _escape_percent(text: str) -> str:
+    return text.replace("%", "%%")
+
+
+_LOCAL = struct.Struct("<IHHHHHIIIHH").pack
+_CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII").pack
+_END = struct.Struct("<IHHHHIIH").pack
 
 
 def _zip(members: list[_Member]) -> bytes:
-    """A zip archive from already-prepared members (deflated or stored, fixed dates)."""
+    """A zip archive from deflated members (fixed dates, so equal content gives equal bytes)."""
     body, central, offset = [], [], 0
     for m in members:
-        header = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, m.method, 0, _DOS_DATE, m.crc, len(m.data), m.size,
-                             len(m.name), 0)
-        body += [header, m.name, m.data]
-        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, m.method, 0, _DOS_DATE, m.crc, len(m.data),
-                                   m.size, len(m.name), 0, 0, 0, 0, 0o600 << 16, offset) + m.name)
+        header = _LOCAL(0x04034B50, 20, 0, 8, 0, _DOS_DATE, m.crc, len(m.data), m.size, len(m.name), 0)
+        body += (header, m.name, m.data)
+        central += (_CENTRAL(0x02014B50, 20, 20, 0, 8, 0, _DOS_DATE, m.crc, len(m.data), m.size, len(m.name),
+                             0, 0, 0, 0, 0o600 << 16, offset), m.name)
         offset += len(header) + len(m.name) + len(m.data)
     cd = b"".join(central)
-    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(cd), offset, 0)
-    return b"".join(body) + cd + end
+    return b"".join(body) + cd + _END(0x06054B50, 0, 0, len(members), len(members), len(cd), offset, 0)

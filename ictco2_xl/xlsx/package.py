@@ -17,6 +17,18 @@ from xml.sax.saxutils import escape
 FIXED_TIME = _dt.datetime(2010, 1, 1, 0, 0, 0)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _STAMP = "2010-01-01T00:00:00Z"
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+MAX_CELL_TEXT = 32767                 # characters Excel allows in one cell
+
+
+def clean_text(text: str) -> str:
+    """Text safe for XML 1.0 (control characters removed)."""
+    return _ILLEGAL_XML.sub("", str(text))
+
+
+def cell_text(text: str) -> str:
+    """Text safe for XML 1.0 and short enough for an Excel cell."""
+    return clean_text(text)[:MAX_CELL_TEXT]
 
 
 def sheet_parts(files: dict[str, bytes]) -> dict[str, str]:

@@ -1,0 +1,133 @@
+"""The fast template filler (spliced deflate streams) and the streamed table writer, checked against
+independent implementations: ``package.set_cell_values`` for the XML, zipfile/openpyxl/calamine for
+reading."""
+import io
+import zipfile
+import zlib
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from ictco2_xl.core.definitions import YearSeries
+from ictco2_xl.core.models import MODELS
+from ictco2_xl.core.sampling import random_inputs
+from ictco2_xl.xlsx import filler as filler_module
+from ictco2_xl.xlsx.filler import TemplateFiller
+from ictco2_xl.xlsx.layout import SCENARIO_CELL
+from ictco2_xl.xlsx.package import MAX_CELL_TEXT, read_package, set_cell_values, sheet_parts
+from ictco2_xl.xlsx.stream import column_letter, write_table_xlsx
+
+
+def expected_parts(filler: TemplateFiller, inputs: dict, scenario: str) -> dict[str, bytes]:
+    """The filled package's parts, made the slow, independent way: regex substitution per sheet."""
+    layout, model = filler.layout, filler.model
+    infos, files = read_package(filler.template)
+    parts = sheet_parts(files)
+    by_sheet: dict[str, dict[str, float]] = {SCENARIO_CELL[0]: {}}
+    for (sheet, ref), v in layout.values(inputs).items():
+        by_sheet.setdefault(sheet, {})[ref] = v
+    given_series = frozenset(layout.inputs[n].ref for n, v in inputs.items()
+                             if isinstance(model.input(n).default, YearSeries) and not np.isnan(v))
+    for sheet, values in by_sheet.items():
+        texts = {SCENARIO_CELL[1]: scenario} if sheet == SCENARIO_CELL[0] else None
+        replace = given_series if sheet == "Inputs" else frozenset()
+        files[parts[sheet]] = set_cell_values(files[parts[sheet]].decode(), values, texts, replace).encode()
+    return files
+
+
+@pytest.mark.parametrize("mid", sorted(MODELS))
+def test_filled_workbook_equals_the_slow_substitution(mid):
+    model = MODELS[mid]
+    filler = TemplateFiller(model)
+    rng = np.random.default_rng(7)
+    columns = random_inputs(model, 6, rng)
+    names = list(columns)
+    if names:  # some rows leave an input blank (its default; a year-dependent one keeps its formula)
+        columns[names[0]] = columns[names[0]].copy()
+        columns[names[0]][::2] = np.nan
+    scenarios = [f'case {i} <&> "quoted" 100% =HYPERLINK("x") %s' for i in range(6)]
+    rows = filler.rows(columns, 6, scenarios)
+    assert not rows.bad
+    for i in range(6):
+        data = rows.workbook(i)
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            assert z.testzip() is None                       # every CRC and size is right
+            got = {n: z.read(n) for n in z.namelist()}
+        want = expected_parts(filler, {k: float(v[i]) for k, v in columns.items()}, scenarios[i])
+        assert list(got) == list(want)
+        assert got == want
+    assert rows.workbook(3) == filler.rows(columns, 6, scenarios).workbook(3)   # deterministic bytes
+
+
+def test_members_are_one_deflate_stream_of_compressed_and_stored_blocks():
+    filler = TemplateFiller(MODELS["logistics_potential"])
+    data = filler.fill({"empty_rate_cut": 0.42}, "x")
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for info in z.infolist():
+            assert info.compress_type == zipfile.ZIP_DEFLATED
+            raw = data[info.header_offset + 30 + len(info.filename):][:info.compress_size]
+            d = zlib.decompressobj(-15)
+            assert d.decompress(raw) == z.read(info.filename) and d.eof and not d.unused_data
+    assert len(data) < 3 * len(filler.template)
+
+
+def test_long_multibyte_scenario_names_split_into_several_stored_blocks():
+    filler = TemplateFiller(MODELS["streetlight"])
+    name = "重庆路灯" * 20000          # 240 kB of UTF-8: more than one stored block, more than a cell holds
+    data = filler.fill({}, name)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert z.testzip() is None
+    cell = load_workbook(io.BytesIO(data))[SCENARIO_CELL[0]][SCENARIO_CELL[1]]
+    assert cell.value == name[:MAX_CELL_TEXT] and cell.data_type == "s"
+
+
+def test_a_row_with_a_non_finite_value_is_refused_and_named(monkeypatch):
+    filler = TemplateFiller(MODELS["streetlight"])
+    original = filler.layout.values_many
+
+    def with_overflow(columns, n):
+        values = {k: np.array(np.broadcast_to(v, (n,)), dtype=float) for k, v in original(columns, n).items()}
+        key = next(iter(values))
+        values[key][1] = np.inf
+        return values
+    monkeypatch.setattr(filler.layout, "values_many", with_overflow)
+    rows = filler.rows({"lamp_count": np.array([10.0, 20.0, 30.0])}, 3, ["a", "b", "c"])
+    assert list(rows.bad) == [1] and "inf" in rows.bad[1] and "not a finite number" in rows.bad[1]
+    with pytest.raises(ValueError, match="not a finite number"):
+        rows.workbook(1)
+    with zipfile.ZipFile(io.BytesIO(rows.workbook(2))) as z:
+        assert z.testzip() is None
+
+
+def test_short_static_xml_travels_with_its_slots():
+    """Static XML shorter than MIN_DEFLATED is not deflated on its own (it would grow)."""
+    filler = TemplateFiller(MODELS["logistics_potential"])
+    for part in (m for m in filler._members if isinstance(m, filler_module._Part)):
+        for template, slots in part.runs:
+            assert slots and template.count("%s") == len(slots)
+
+
+def test_streamed_table_opens_everywhere_with_text_as_text(tmp_path):
+    from python_calamine import CalamineWorkbook
+    rows = [[1, '=HYPERLINK("http://evil.example")', 2.5e-7, "a\x07b"], [2, "名字 & <tags>", float("nan"), ""]]
+    path = write_table_xlsx(tmp_path / "t.xlsx", "My 'table'", ["row", "name", "value", "note"], iter(rows),
+                            [6, 30, 12, 10])
+    ws = load_workbook(path)["My 'table'"]
+    assert [c.value for c in ws[1]] == ["row", "name", "value", "note"] and ws["A1"].font.b
+    assert ws["B2"].value == '=HYPERLINK("http://evil.example")' and ws["B2"].data_type == "s"
+    assert ws["A2"].value == 1 and ws["C2"].value == 2.5e-7 and ws["D2"].value == "ab"
+    assert ws["C3"].value is None and ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:D3"
+    assert ws.column_dimensions["B"].width == 30
+    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("My 'table'").to_python()
+    assert sheet[1][:3] == [1.0, '=HYPERLINK("http://evil.example")', 2.5e-7] and sheet[2][1] == "名字 & <tags>"
+    frame = pd.read_excel(path, engine="openpyxl")
+    assert frame["value"].iloc[0] == 2.5e-7 and not list(tmp_path.glob(".*.part"))
+
+
+def test_streamed_table_with_no_rows_and_column_letters(tmp_path):
+    path = write_table_xlsx(tmp_path / "empty.xlsx", "Summary", ["a", "b"], iter([]))
+    ws = load_workbook(path)["Summary"]
+    assert ws.max_row == 1 and ws.auto_filter.ref == "A1:B1"
+    assert [column_letter(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
