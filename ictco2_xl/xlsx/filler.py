@@ -1,12 +1,13 @@
 """Fast filling of a template with many scenarios.
 
-Each sheet part that holds scenario values is compiled once into static XML segments and slots (a number,
-the scenario's name, or a whole cell whose formula a given input replaces). The static segments are
-deflated once, each ending on a byte boundary (``Z_FULL_FLUSH``: no back-references into what follows);
-per workbook only the short runs of varying XML are added, as *stored* deflate blocks. So a filled
-workbook costs string formatting, a CRC and a zip directory, never a deflate, and every reader sees an
-ordinary deflated zip member (a deflate stream may mix compressed and stored blocks: RFC 1951, 3.2.3).
-The values of a chunk of rows are formatted column-wise, so the per-workbook work is small.
+Each sheet part that holds scenario values is compiled once into static XML segments and runs of slots (a
+number, the scenario's name, or a whole cell whose formula a given input replaces). The static segments
+are deflated once, each ending on a byte boundary (sync flush); per workbook only the runs are added, as
+*stored* deflate blocks, padded with spaces between elements to a fixed width so that the static
+segments' back-references stay valid (see ``_deflate_around``). So a filled workbook costs string
+formatting, a CRC and a zip directory, never a deflate, and every reader sees an ordinary deflated zip
+member (a deflate stream may mix compressed and stored blocks: RFC 1951, 3.2.3). The values of a chunk of
+rows are formatted column-wise, so the per-workbook work is small.
 """
 from __future__ import annotations
 
@@ -23,9 +24,10 @@ from .layout import DEFAULT_SCENARIO, INPUTS, SCENARIO_CELL, TemplateLayout
 from .package import _CELL, cell_parts, cell_text, read_package, sheet_parts
 
 _DOS_DATE = (0 << 9) | (1 << 5) | 1   # 1980-01-01, as write_package uses
-_FINAL_BLOCK = b"\x03\x00"            # an empty fixed-Huffman block with BFINAL set: ends the stream
 _MAX_STORED = 0xFFFF                  # bytes per stored block
-MIN_DEFLATED = 64                     # shorter static XML between slots travels stored with its slots
+MIN_DEFLATED = 32                     # shorter static XML between slots travels stored with its slots
+_NUMBER_WIDTH = 24                    # longest repr() of a finite float: '-1.2345678901234567e-308'
+_PLACEHOLDER = b"\xff"                # never in UTF-8, so deflate never matches static XML against it
 
 
 @dataclass(frozen=True)
@@ -39,28 +41,62 @@ class _Member:
 @dataclass(frozen=True)
 class _Slot:
     """A varying piece of a sheet: 'value' (a number), 'text' (the scenario name) or 'cell' (a whole input
-    cell: with its formula and cached value, or a constant when the row gives that input)."""
+    cell: with its formula and cached value, or a constant when the row gives that input). Each ends its
+    cell (``suffix``), so a run of slots always ends between two elements."""
     kind: str
     key: tuple[str, str]
+    suffix: str = ""
     formula_cell: str = ""   # for 'cell': %-template with the formula kept
     constant_cell: str = ""  # for 'cell': %-template as a constant
     input_name: str = ""
+
+    @property
+    def width(self) -> int | None:
+        """Most bytes the slot can take (None: unbounded)."""
+        if self.kind == "text":
+            return None
+        cell = max(len(self.formula_cell.encode()), len(self.constant_cell.encode())) - 2 if self.kind == "cell" else 0
+        return _NUMBER_WIDTH + cell + len(self.suffix.encode())
 
 
 @dataclass(frozen=True)
 class _Part:
     """One sheet part: static XML, run, static XML, ..., run, static XML. A run is a %-template of slots and
-    short static XML; per workbook, the runs' bytes fill ``raw`` (for the CRC) and, as stored blocks,
-    ``deflated`` (static segments pre-deflated)."""
+    short static XML, padded with spaces to a fixed width where its slots are bounded; per workbook, the
+    runs' bytes fill ``raw`` (for the CRC) and, as stored blocks, ``deflated``."""
     name: bytes
     raw: bytes                  # %b-template of the part's XML
-    deflated: bytes             # %b-template of its deflate stream, final block included
-    runs: tuple[tuple[str, tuple[int, ...]], ...]   # (template, slot indexes)
+    deflated: bytes             # %b-template of its deflate stream
+    runs: tuple[tuple[str, tuple[int, ...], int | None], ...]   # (template, slot indexes, fixed width)
 
 
 def _deflate(data: bytes, mode: int) -> bytes:
     comp = zlib.compressobj(9, zlib.DEFLATED, -15)
     return comp.compress(data) + comp.flush(mode)
+
+
+def _deflate_around(statics: list[bytes], widths: list[int | None]) -> list[bytes]:
+    """The deflate stream of static XML around runs of varying bytes, one byte-aligned piece per static
+    segment, so each workbook's runs go in between as stored blocks.
+
+    A run of fixed width is compressed as placeholder bytes and its output dropped: the compressor's
+    history then matches what a reader inflates (the real run has the same length), and the placeholder
+    byte never occurs in UTF-8, so no back-reference can point into a run. Static XML refers back across
+    runs, which keeps files about as small as the template. After a run of unbounded width (the scenario's
+    name) distances are unknown, so the next segment starts a fresh compressor."""
+    out = []
+    comp = zlib.compressobj(9, zlib.DEFLATED, -15)
+    for k, static in enumerate(statics):
+        if k == len(statics) - 1:
+            out.append(comp.compress(static) + comp.flush(zlib.Z_FINISH))
+            break
+        out.append(comp.compress(static) + comp.flush(zlib.Z_SYNC_FLUSH))
+        if widths[k] is None:
+            comp = zlib.compressobj(9, zlib.DEFLATED, -15)
+        else:
+            comp.compress(_PLACEHOLDER * widths[k])
+            comp.flush(zlib.Z_SYNC_FLUSH)
+    return out
 
 
 _STORED_HEADER = struct.Struct("<BHH").pack   # BFINAL=0, BTYPE=00, then LEN and NLEN (byte-aligned)
@@ -113,15 +149,15 @@ class TemplateFiller:
             attrs, formula = cell_parts(m)
             head = f'<c r="{ref}"{attrs}'
             if (sheet, ref) == SCENARIO_CELL:
-                slot = _Slot("text", (sheet, ref))
-                pieces += [f'{head} t="inlineStr"><is><t xml:space="preserve">', self._add(slot), "</t></is></c>"]
+                slot = _Slot("text", (sheet, ref), "</t></is></c>")
+                pieces += [f'{head} t="inlineStr"><is><t xml:space="preserve">', self._add(slot)]
             elif sheet == INPUTS and ref in series_cells and formula:
-                slot = _Slot("cell", (sheet, ref), _escape_percent(f"{head}>{formula}<v>") + "%s</v></c>",
+                slot = _Slot("cell", (sheet, ref), "", _escape_percent(f"{head}>{formula}<v>") + "%s</v></c>",
                              _escape_percent(f'{head} t="n"><v>') + "%s</v></c>", series_cells[ref])
                 pieces.append(self._add(slot))
             else:
                 open_value = f"{head}>{formula}<v>" if formula else f'{head} t="n"><v>'
-                pieces += [open_value, self._add(_Slot("value", (sheet, ref))), "</v></c>"]
+                pieces += [open_value, self._add(_Slot("value", (sheet, ref), "</v></c>"))]
         pieces.append(xml[pos:])
         missing = refs - found
         if missing:
@@ -138,15 +174,21 @@ class TemplateFiller:
             if isinstance(piece, int) or (len(piece) < MIN_DEFLATED and k < len(merged) - 1):
                 run.append(piece)
                 continue
-            template = "".join("%s" if isinstance(p, int) else _escape_percent(p) for p in run)
-            runs.append((template, tuple(p for p in run if isinstance(p, int))))
+            runs.append(self._run(run))
             statics.append(piece)
             run = []
         raw = [text.encode("utf-8") for text in statics]
-        deflated = [_deflate(r, zlib.Z_FULL_FLUSH) if r else b"" for r in raw]
-        deflated[-1] += _FINAL_BLOCK
         return _Part(name.encode("utf-8"), b"%b".join(r.replace(b"%", b"%%") for r in raw),
-                     b"%b".join(d.replace(b"%", b"%%") for d in deflated), tuple(runs))
+                     b"%b".join(d.replace(b"%", b"%%") for d in _deflate_around(raw, [w for _, _, w in runs])),
+                     tuple(runs))
+
+    def _run(self, pieces: list[str | int]) -> tuple[str, tuple[int, ...], int | None]:
+        slots = [self._slots[p] for p in pieces if isinstance(p, int)]
+        template = "".join("%s" + _escape_percent(self._slots[p].suffix) if isinstance(p, int) else _escape_percent(p)
+                           for p in pieces)
+        widths = [slot.width for slot in slots]
+        fixed = None if None in widths else (sum(widths) + sum(len(p.encode()) for p in pieces if isinstance(p, str)))
+        return template, tuple(p for p in pieces if isinstance(p, int)), fixed
 
     def _add(self, slot: _Slot) -> int:
         self._slots.append(slot)
@@ -198,8 +240,7 @@ class FilledRows:
         self._texts, self._blocks = {}, {}
         for part in self._members:
             if isinstance(part, _Part):
-                runs = [[(tmpl % row).encode("utf-8") for row in zip(*(strings[s] for s in slots))]
-                        for tmpl, slots in part.runs]
+                runs = [_run_bytes(tmpl, [strings[s] for s in slots], width) for tmpl, slots, width in part.runs]
                 self._texts[id(part)] = list(zip(*runs))
                 self._blocks[id(part)] = list(zip(*(map(_stored, run) for run in runs)))
 
@@ -214,6 +255,17 @@ class FilledRows:
                 m = _Member(m.name, zlib.crc32(raw), len(raw), m.deflated % self._blocks[id(m)][i])
             members.append(m)
         return _zip(members)
+
+
+def _run_bytes(template: str, columns: list[list[str]], width: int | None) -> list[bytes]:
+    """A run's bytes for every row; a fixed-width run padded with spaces (between two elements, where XML
+    ignores whitespace)."""
+    texts = [(template % row).encode("utf-8") for row in zip(*columns)]
+    if width is None:
+        return texts
+    if max(map(len, texts), default=0) > width:
+        raise RuntimeError("a run outgrew its fixed width")   # it would corrupt the stream: never write it
+    return [t.ljust(width) for t in texts]
 
 
 def _escape_percent(text: str) -> str:
