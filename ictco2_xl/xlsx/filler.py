@@ -30,12 +30,15 @@ _NUMBER_WIDTH = 24                    # longest repr() of a finite float: '-1.23
 _PLACEHOLDER = b"\xff"                # never in UTF-8, so deflate never matches static XML against it
 
 
-@dataclass(frozen=True)
 class _Member:
-    name: bytes
-    crc: int
-    size: int
-    data: bytes          # raw deflate stream
+    """A zip member's local record (header, name, deflated data) and the start of its central record."""
+    __slots__ = ("name", "local", "central")
+
+    def __init__(self, name: bytes, crc: int, size: int, data: bytes):
+        self.name = name
+        self.local = _LOCAL(0x04034B50, 20, 0, 8, 0, _DOS_DATE, crc, len(data), size, len(name), 0) + name + data
+        self.central = _CENTRAL(0x02014B50, 20, 20, 0, 8, 0, _DOS_DATE, crc, len(data), size, len(name),
+                                0, 0, 0, 0, 0o600 << 16)   # + offset + name
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,10 @@ def _deflate_around(statics: list[bytes], widths: list[int | None]) -> list[byte
     return out
 
 
+_LOCAL = struct.Struct("<IHHHHHIIIHH").pack
+_CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHI").pack
+_OFFSET = struct.Struct("<I").pack
+_END = struct.Struct("<IHHHHIIH").pack
 _STORED_HEADER = struct.Struct("<BHH").pack   # BFINAL=0, BTYPE=00, then LEN and NLEN (byte-aligned)
 
 
@@ -178,9 +185,13 @@ class TemplateFiller:
             statics.append(piece)
             run = []
         raw = [text.encode("utf-8") for text in statics]
+        widths = [w for _, _, w in runs]
+        deflated = _deflate_around(raw, widths)
+        # A fixed-width run's stored-block header is the same in every workbook: part of the template.
+        deflated = [d + (_STORED_HEADER(0, w, w ^ 0xFFFF) if k < len(widths) and widths[k] is not None else b"")
+                    for k, (d, w) in enumerate(zip(deflated, widths + [None]))]
         return _Part(name.encode("utf-8"), b"%b".join(r.replace(b"%", b"%%") for r in raw),
-                     b"%b".join(d.replace(b"%", b"%%") for d in _deflate_around(raw, [w for _, _, w in runs])),
-                     tuple(runs))
+                     b"%b".join(d.replace(b"%", b"%%") for d in deflated), tuple(runs))
 
     def _run(self, pieces: list[str | int]) -> tuple[str, tuple[int, ...], int | None]:
         slots = [self._slots[p] for p in pieces if isinstance(p, int)]
@@ -188,6 +199,8 @@ class TemplateFiller:
                            for p in pieces)
         widths = [slot.width for slot in slots]
         fixed = None if None in widths else (sum(widths) + sum(len(p.encode()) for p in pieces if isinstance(p, str)))
+        if fixed is not None and fixed > _MAX_STORED:
+            fixed = None   # more than one stored block: treated like a run of any width
         return template, tuple(p for p in pieces if isinstance(p, int)), fixed
 
     def _add(self, slot: _Slot) -> int:
@@ -236,13 +249,15 @@ class FilledRows:
     def __init__(self, filler: TemplateFiller, values, bad: dict[int, str], strings: list[list[str]]):
         self.values, self.bad = values, bad
         self._members = filler._members
-        # Per part, each row's run texts and their stored blocks, built column-wise.
+        # Per part, each row's run texts and (where a run has no fixed width) their stored blocks.
         self._texts, self._blocks = {}, {}
         for part in self._members:
             if isinstance(part, _Part):
                 runs = [_run_bytes(tmpl, [strings[s] for s in slots], width) for tmpl, slots, width in part.runs]
-                self._texts[id(part)] = list(zip(*runs))
-                self._blocks[id(part)] = list(zip(*(map(_stored, run) for run in runs)))
+                self._texts[id(part)] = texts = list(zip(*runs))
+                blocks = [run if width is not None else list(map(_stored, run))
+                          for run, (_, _, width) in zip(runs, part.runs)]
+                self._blocks[id(part)] = list(zip(*blocks)) if any(w is None for _, _, w in part.runs) else texts
 
     def workbook(self, i: int) -> bytes:
         """Workbook bytes for row ``i``."""
@@ -272,19 +287,12 @@ def _escape_percent(text: str) -> str:
     return text.replace("%", "%%")
 
 
-_LOCAL = struct.Struct("<IHHHHHIIIHH").pack
-_CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII").pack
-_END = struct.Struct("<IHHHHIIH").pack
-
-
 def _zip(members: list[_Member]) -> bytes:
     """A zip archive from deflated members (fixed dates, so equal content gives equal bytes)."""
     body, central, offset = [], [], 0
     for m in members:
-        header = _LOCAL(0x04034B50, 20, 0, 8, 0, _DOS_DATE, m.crc, len(m.data), m.size, len(m.name), 0)
-        body += (header, m.name, m.data)
-        central += (_CENTRAL(0x02014B50, 20, 20, 0, 8, 0, _DOS_DATE, m.crc, len(m.data), m.size, len(m.name),
-                             0, 0, 0, 0, 0o600 << 16, offset), m.name)
-        offset += len(header) + len(m.name) + len(m.data)
+        body.append(m.local)
+        central += (m.central, _OFFSET(offset), m.name)
+        offset += len(m.local)
     cd = b"".join(central)
     return b"".join(body) + cd + _END(0x06054B50, 0, 0, len(members), len(members), len(cd), offset, 0)
