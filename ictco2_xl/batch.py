@@ -308,8 +308,10 @@ def _run_job(job: _Job) -> list[dict]:
         rec = {**base, "row": row, "scenario": scenarios[pos], "result_name": primary.name, "result": results[k],
                "unit": primary.unit, "file": path.name, "status": "ok", "message": ""}
         try:
+            if k in filled.bad:   # a value that no cell can cache (not finite)
+                raise ValueError(filled.bad[k])
             write_atomic(path, filled.workbook(k), job.overwrite)
-        except (OSError, ValueError) as exc:  # exists (no overwrite asked), disk full, a non-finite result
+        except (OSError, ValueError) as exc:  # also: exists (no overwrite asked), disk full, permissions
             rec.update(status="error", message=f"row {row}: {exc}", file="", result="")
         records.append(rec)
     return records

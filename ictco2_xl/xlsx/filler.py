@@ -188,8 +188,8 @@ class TemplateFiller:
         widths = [w for _, _, w in runs]
         deflated = _deflate_around(raw, widths)
         # A fixed-width run's stored-block header is the same in every workbook: part of the template.
-        deflated = [d + (_STORED_HEADER(0, w, w ^ 0xFFFF) if k < len(widths) and widths[k] is not None else b"")
-                    for k, (d, w) in enumerate(zip(deflated, widths + [None]))]
+        deflated = [d + (b"" if w is None else _STORED_HEADER(0, w, w ^ 0xFFFF))
+                    for d, w in zip(deflated, widths + [None])]
         return _Part(name.encode("utf-8"), b"%b".join(r.replace(b"%", b"%%") for r in raw),
                      b"%b".join(d.replace(b"%", b"%%") for d in deflated), tuple(runs))
 
@@ -275,12 +275,12 @@ class FilledRows:
 def _run_bytes(template: str, columns: list[list[str]], width: int | None) -> list[bytes]:
     """A run's bytes for every row; a fixed-width run padded with spaces (between two elements, where XML
     ignores whitespace)."""
-    texts = [(template % row).encode("utf-8") for row in zip(*columns)]
     if width is None:
-        return texts
-    if max(map(len, texts), default=0) > width:
+        return [(template % row).encode("utf-8") for row in zip(*columns)]
+    texts = [(template % row).encode("utf-8").ljust(width) for row in zip(*columns)]
+    if max(map(len, texts), default=width) > width:   # ljust never cuts: a longer run stays longer
         raise RuntimeError("a run outgrew its fixed width")   # it would corrupt the stream: never write it
-    return [t.ljust(width) for t in texts]
+    return texts
 
 
 def _escape_percent(text: str) -> str:
