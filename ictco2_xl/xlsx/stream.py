@@ -12,9 +12,8 @@ from pathlib import Path
 from typing import Iterable, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
-from .package import cell_text, clean_text
+from .package import _ZIP_TIME, cell_text, clean_text
 
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
