@@ -215,7 +215,7 @@ class TemplateFiller:
         explicitly replaces its default formula by the number). ``scenarios``: the n names written (as
         text) on the About sheet."""
         values = self.layout.values_many(columns, n)
-        texts = [DEFAULT_SCENARIO] * n if scenarios is None else [s for s in scenarios]
+        texts = [DEFAULT_SCENARIO] * n if scenarios is None else list(scenarios)
         bad: dict[int, str] = {}
         strings: list[list[str]] = []
         for slot in self._slots:
