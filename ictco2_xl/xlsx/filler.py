@@ -21,7 +21,7 @@ import numpy as np
 from ..core.definitions import Model, YearSeries
 from .build import build_template
 from .layout import DEFAULT_SCENARIO, INPUTS, SCENARIO_CELL, TemplateLayout
-from .package import _CELL, cell_parts, cell_text, read_package, sheet_parts
+from .package import _CELL, INLINE_CLOSE, INLINE_OPEN, cell_parts, cell_text, read_package, sheet_parts
 
 _DOS_DATE = (0 << 9) | (1 << 5) | 1   # 1980-01-01, as write_package uses
 _MAX_STORED = 0xFFFF                  # bytes per stored block
@@ -156,8 +156,7 @@ class TemplateFiller:
             attrs, formula = cell_parts(m)
             head = f'<c r="{ref}"{attrs}'
             if (sheet, ref) == SCENARIO_CELL:
-                slot = _Slot("text", (sheet, ref), "</t></is></c>")
-                pieces += [f'{head} t="inlineStr"><is><t xml:space="preserve">', self._add(slot)]
+                pieces += [head + INLINE_OPEN, self._add(_Slot("text", (sheet, ref), INLINE_CLOSE))]
             elif sheet == INPUTS and ref in series_cells and formula:
                 slot = _Slot("cell", (sheet, ref), "", _escape_percent(f"{head}>{formula}<v>") + "%s</v></c>",
                              _escape_percent(f'{head} t="n"><v>') + "%s</v></c>", series_cells[ref])

@@ -31,6 +31,15 @@ def cell_text(text: str) -> str:
     return clean_text(text)[:MAX_CELL_TEXT]
 
 
+INLINE_OPEN = ' t="inlineStr"><is><t xml:space="preserve">'   # after '<c r="A1"' and its attributes
+INLINE_CLOSE = "</t></is></c>"
+
+
+def inline_string_cell(ref: str, attrs: str, text: str) -> str:
+    """A cell holding ``text`` as an inline string: never a formula, whatever it starts with."""
+    return f'<c r="{ref}"{attrs}{INLINE_OPEN}{escape(text)}{INLINE_CLOSE}'
+
+
 def sheet_parts(files: dict[str, bytes]) -> dict[str, str]:
     """Sheet name -> part name (e.g. 'xl/worksheets/sheet2.xml')."""
     wb = files["xl/workbook.xml"].decode("utf-8")
@@ -83,7 +92,7 @@ def set_cell_values(xml: str, values: dict[str, float], texts: dict[str, str] | 
         seen.add(ref)
         attrs, formula = cell_parts(m)
         if ref in texts:
-            return f'<c r="{ref}"{attrs} t="inlineStr"><is><t xml:space="preserve">{escape(texts[ref])}</t></is></c>'
+            return inline_string_cell(ref, attrs, texts[ref])
         if formula and ref not in replace_formulas:
             return f'<c r="{ref}"{attrs}>{formula}<v>{format_value(values[ref])}</v></c>'
         return f'<c r="{ref}"{attrs} t="n"><v>{format_value(values[ref])}</v></c>'

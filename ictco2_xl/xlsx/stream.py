@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
-from .package import _ZIP_TIME, cell_text, clean_text
+from .package import _ZIP_TIME, cell_text, clean_text, inline_string_cell
 
 _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -43,23 +43,13 @@ _STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>"""
 
 
-def column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def _cell(ref: str, value, style: str = "") -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return f'<c r="{ref}"{style}><v>{value!r}</v></c>' if math.isfinite(value) else ""
     text = cell_text("" if value is None else value)
     if not text:
         return ""
-    return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
+    return inline_string_cell(ref, style, text)
 
 
 def write_table_xlsx(path: Path, sheet: str, header: Sequence[str], rows: Iterable[Sequence],
@@ -67,7 +57,8 @@ def write_table_xlsx(path: Path, sheet: str, header: Sequence[str], rows: Iterab
     """Write ``rows`` (ints and floats as numbers, anything else as text) under ``header`` to ``path``,
     atomically (a temporary file, then rename)."""
     path = Path(path)
-    letters = [column_letter(j) for j in range(max(len(header), 1))]
+    from openpyxl.utils import get_column_letter
+    letters = [get_column_letter(j + 1) for j in range(max(len(header), 1))]
     tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
