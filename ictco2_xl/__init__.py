@@ -11,7 +11,8 @@ __version__ = "0.1.0"
 
 from .core import (MODELS, FactorSet, InputError, Model, Result, get_factor_set, get_model,  # noqa: E402
                    load_factor_set)
-from .core import functions, uncertainty  # noqa: E402
+from .core import functions  # noqa: E402
+from .core.analysis import uncertainty  # noqa: E402
 
 __all__ = ["MODELS", "FactorSet", "InputError", "Model", "Result", "get_factor_set", "get_model",
            "load_factor_set", "functions", "uncertainty", "__version__"]

@@ -1,12 +1,14 @@
 """Batch generation: a table of scenarios in, one filled workbook per scenario out.
 
-Each model's template is built once; every scenario only fills it (see ``xlsx/filler.py``), with the
+Each model's template is built once; every scenario only fills it (see ``workbook/filler.py``), with the
 results of one vectorised model run per chunk of rows. Bad rows are reported (row, column, value, rule)
 and skipped; every other row is still written. Files are written atomically and never overwritten
 unless asked. Text from the table is always written as text.
 
     from ictco2_xl.batch import generate
     report = generate("workbooks/logistics_scenarios.csv", "logistics_potential", "out/")
+
+May import: the core, ``workbook`` (the filler and the summary table) and ``recalc`` (``--verify``).
 """
 from __future__ import annotations
 
@@ -162,7 +164,7 @@ def is_blank(value) -> bool:
 
 
 def clean_cell_text(value) -> str:
-    from .xlsx.package import clean_text
+    from .workbook.package import clean_text
     return "" if is_blank(value) else clean_text(value).strip()
 
 
@@ -266,7 +268,7 @@ _FILLERS: dict = {}
 
 
 def _filler(model_id: str, factor_set: str, template: bytes | None = None):
-    from .xlsx.filler import TemplateFiller
+    from .workbook.filler import TemplateFiller
     key = (model_id, factor_set)
     if key not in _FILLERS:
         _FILLERS[key] = TemplateFiller(MODELS[model_id], factor_set, template=template)
@@ -523,7 +525,7 @@ _SUMMARY_WIDTHS = [6, 30, 22, 10, 9, 60, 30, 24, 14, 16]
 
 def _summary_xlsx(csv_path: Path, xlsx_path: Path) -> Path:
     """summary.xlsx streamed from summary.csv: text stays text, numbers stay numbers."""
-    from .xlsx.stream import write_table_xlsx
+    from .workbook.stream import write_table_xlsx
     numbers = {SUMMARY_FIELDS.index("row"): int, SUMMARY_FIELDS.index("result"): float}
 
     def rows(reader):

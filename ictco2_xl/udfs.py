@@ -1,40 +1,6 @@
-"""Excel worksheet functions through xlwings: one per model output, plus ICTCO2_FACTOR, ICTCO2_MODELS and
-ICTCO2_VERSION, in the Function Wizard category "ICT CO2".
+"""The xlwings "UDF Modules" value: ``ictco2_xl.udfs``. The functions live in :mod:`ictco2_xl.excel.udfs`;
+this module re-exports them so the setting, ``main.py`` of xlwings Lite and Server imports stay stable."""
+from .excel.udfs import FUNCTIONS
 
-Classic add-in (Windows): set "UDF Modules" to ``ictco2_xl.udfs`` and click Import Functions
-(``ictco2-xl excel-config`` writes the settings). xlwings Lite and xlwings Server: import the functions
-into ``main.py`` (``ictco2-xl lite --out DIR`` writes it). The same decorated functions serve all three;
-what they compute, their names, help texts and array rules come from ``ictco2_xl.worksheet`` and,
-through it, from the model definitions.
-"""
-from __future__ import annotations
-
-try:
-    from xlwings import arg, func, ret
-except ImportError:  # without xlwings the functions still work from Python and in calculation engines
-    def func(f=None, **options):
-        return f if f is not None else (lambda g: g)
-
-    def arg(name, convert=None, **options):
-        return lambda f: f
-
-    def ret(convert=None, **options):
-        return lambda f: f
-
-from .worksheet import CATEGORY, build_functions
-
-
-def _decorate(f):
-    # ndim=2 keeps a range's orientation (a column and a row broadcast to a table); err_to_str turns an
-    # error cell into text the function rejects instead of a blank that would silently mean "default".
-    for name, help_text in f.arg_help.items():
-        f = arg(name, ndim=2, err_to_str=True, doc=help_text)(f)
-    # Results are already cell values (a 2D list of numbers and texts): "raw" passes them on unconverted.
-    f = ret("raw")(f)
-    f.__module__ = __name__
-    return func(category=CATEGORY)(f)
-
-
-FUNCTIONS = {name: _decorate(f) for name, f in build_functions().items()}
 globals().update(FUNCTIONS)
 __all__ = list(FUNCTIONS)

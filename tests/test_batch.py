@@ -19,7 +19,7 @@ from ictco2_xl.core.models import MODELS
 from ictco2_xl.core.sampling import random_inputs
 from ictco2_xl.recalc import check
 from ictco2_xl.recalc.libreoffice import soffice_path
-from ictco2_xl.xlsx.layout import SCENARIO_CELL, TemplateLayout
+from ictco2_xl.workbook.layout import SCENARIO_CELL, TemplateLayout
 
 ROOT = Path(__file__).resolve().parents[1]
 MIXED = ["fleet_management", "streetlight", "logistics_potential", "telework", "streetlight_potential"]
@@ -258,7 +258,7 @@ def test_overwrite_protection_holds_against_a_file_created_meanwhile(tmp_path, m
 
 def test_a_row_whose_results_cannot_be_cached_fails_alone(tmp_path, monkeypatch):
     """A non-finite value (an overflow, say) cannot be cached in a cell: that row fails, the others go on."""
-    from ictco2_xl.xlsx.layout import TemplateLayout as Layout
+    from ictco2_xl.workbook.layout import TemplateLayout as Layout
     original = Layout.values_many
 
     def with_overflow(self, columns, n):

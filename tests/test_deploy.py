@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import ictco2_xl
-from ictco2_xl import deploy
+from ictco2_xl.excel import deploy
 from ictco2_xl.cli import main
 from ictco2_xl.udfs import FUNCTIONS
 

@@ -9,17 +9,16 @@ import zlib
 import numpy as np
 import pandas as pd
 import pytest
+from ictco2_xl.workbook import filler as filler_module
 from openpyxl import load_workbook
 
 from ictco2_xl.core.definitions import YearSeries
 from ictco2_xl.core.models import MODELS
 from ictco2_xl.core.sampling import random_inputs
-from ictco2_xl.xlsx import filler as filler_module
-from ictco2_xl.xlsx.filler import TemplateFiller
-from ictco2_xl.xlsx.layout import SCENARIO_CELL
-from ictco2_xl.xlsx.package import MAX_CELL_TEXT, read_package, set_cell_values, sheet_parts
-from ictco2_xl.xlsx.stream import write_table_xlsx
-
+from ictco2_xl.workbook.filler import TemplateFiller
+from ictco2_xl.workbook.layout import SCENARIO_CELL
+from ictco2_xl.workbook.package import MAX_CELL_TEXT, read_package, set_cell_values, sheet_parts
+from ictco2_xl.workbook.stream import write_table_xlsx
 
 PADDING = re.compile(rb"(?<=>) +(?=<)")   # spaces between two elements, which XML ignores
 

@@ -6,10 +6,9 @@ import pytest
 
 from ictco2_xl.cli import main
 from ictco2_xl.core import get_model
+from ictco2_xl.core.analysis.net import COLUMNS, OWN_NOT_QUANTIFIED, SOLUTIONS, is_net_of_own, net_report, to_markdown
 from ictco2_xl.core.models import APPENDIX_MODELS
-from ictco2_xl.core.net import (COLUMNS, OWN_NOT_QUANTIFIED, SOLUTIONS, is_net_of_own, net_report,
-                                to_markdown)
-from ictco2_xl.xlsx_reports import NET_COLUMNS, net_workbook
+from ictco2_xl.workbook.reports import NET_COLUMNS, net_workbook
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,9 @@ from ictco2_xl.core.sampling import random_inputs
 from ictco2_xl.recalc import PythonWorkbook, RecalcError, check, recalculate
 from ictco2_xl.recalc.check import close
 from ictco2_xl.recalc.libreoffice import soffice_path
-from ictco2_xl.xlsx.filler import TemplateFiller
-from ictco2_xl.xlsx.layout import TemplateLayout
-from ictco2_xl.xlsx.package import read_package, set_cell_values, sheet_parts, write_package
+from ictco2_xl.workbook.filler import TemplateFiller
+from ictco2_xl.workbook.layout import TemplateLayout
+from ictco2_xl.workbook.package import read_package, set_cell_values, sheet_parts, write_package
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates"

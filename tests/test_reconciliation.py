@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from ictco2_xl.cli import main
-from ictco2_xl.core.reconciliation import COLUMNS, FIGURES, STATUSES, matches, reconcile, to_csv
+from ictco2_xl.core.analysis.reconciliation import COLUMNS, FIGURES, STATUSES, matches, reconcile, to_csv
 
 EXPECTED = {r["figure_id"]: r for r in csv.DictReader(open(Path(__file__).parent / "data" / "reconciliation_expected.csv",
                                                             encoding="utf-8"))}

@@ -8,10 +8,10 @@ import pytest
 
 from ictco2_xl.cli import main
 from ictco2_xl.core import get_factor_set, get_model, load_factor_set
+from ictco2_xl.core.analysis.reconciliation import FIGURES
+from ictco2_xl.core.analysis.restatement import CASES, COLUMNS, printed_value, restate, to_csv
 from ictco2_xl.core.models import APPENDIX_MODELS, MODELS, POTENTIAL_MODELS, ROLLUP_MODELS
-from ictco2_xl.core.reconciliation import FIGURES
-from ictco2_xl.core.restatement import CASES, COLUMNS, printed_value, restate, to_csv
-from ictco2_xl.xlsx_reports import RESTATEMENT_COLUMNS, restatement_workbook
+from ictco2_xl.workbook.reports import RESTATEMENT_COLUMNS, restatement_workbook
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ictco2_xl.charts import tornado_figure, tornado_png
 from ictco2_xl.cli import main
 from ictco2_xl.core import get_model
+from ictco2_xl.core.analysis.sensitivity import sensitivity
 from ictco2_xl.core.definitions import uniform
-from ictco2_xl.core.sensitivity import sensitivity
+from ictco2_xl.workbook.charts import tornado_figure, tornado_png
 
 
 def test_swings_are_the_model_at_each_end_of_each_range(model):

@@ -7,9 +7,9 @@ from openpyxl import load_workbook
 
 from ictco2_xl.cli import main
 from ictco2_xl.core.models import MODELS
-from ictco2_xl.xlsx.build import build_template, template_filename
-from ictco2_xl.xlsx.layout import SCENARIO_CELL, TemplateLayout, inline_formula
-from ictco2_xl.xlsx.package import read_package, set_cell_values, sheet_parts, write_package
+from ictco2_xl.workbook.layout import SCENARIO_CELL, TemplateLayout, inline_formula
+from ictco2_xl.workbook.package import read_package, set_cell_values, sheet_parts, write_package
+from ictco2_xl.workbook.templates import build_template, template_filename
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates"
@@ -132,7 +132,7 @@ def test_cli_writes_templates(tmp_path, capsys):
 
 
 def test_uncertainty_sheet_has_the_range_table_live_swings_and_a_chart():
-    from ictco2_xl.core.uncertainty import ranges
+    from ictco2_xl.core.analysis.uncertainty import ranges
     model = MODELS["logistics_potential"]
     layout = TemplateLayout(model)
     wb = load_workbook(TEMPLATES / "logistics_potential.xlsx")

@@ -13,7 +13,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 import ictco2_xl
 from ictco2_xl.core import get_factor_set
 from ictco2_xl.core.factors import FACTOR_KEYS
-from ictco2_xl.engines.formulas_engine import WorkbookErrors, calculate, omitted_arguments, register_functions
+from ictco2_xl.recalc.formulas_engine import WorkbookErrors, calculate, omitted_arguments, register_functions
 from ictco2_xl.udfs import FUNCTIONS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,7 +104,7 @@ def test_bad_cells_show_their_message_and_the_others_compute(cells):
 
 def test_helper_sheet(cells):
     assert cells["Functions!A2"] == ictco2_xl.__version__
-    from ictco2_xl.core.uncertainty import ictco2_percentile
+    from ictco2_xl.core.analysis.uncertainty import ictco2_percentile
     for ref, p in (("A3", 0.05), ("C3", 0.95)):
         assert cells[f"Functions!{ref}"] == pytest.approx(ictco2_percentile("LOGISTICS_POTENTIAL", p,
                                                                              demo.PERCENTILE_DRAWS, 0), rel=1e-12)

@@ -7,11 +7,11 @@ import sys
 import numpy as np
 import pytest
 import xlwings
+from xlwings_classic import MISSING, STUBBED, ComRange, classic_xlwings
 
 import ictco2_xl.udfs as udfs
 from ictco2_xl.core import MODELS, get_factor_set, get_model
-from ictco2_xl.worksheet import CATEGORY, FACTOR_SET_HELP, HELP_LIMIT, MAX_BAD_VALUES
-from xlwings_classic import MISSING, STUBBED, ComRange, classic_xlwings
+from ictco2_xl.excel.worksheet import CATEGORY, FACTOR_SET_HELP, HELP_LIMIT, MAX_BAD_VALUES
 
 MODEL_FUNCTIONS = {fn.name: fn for m in MODELS.values() for fn in m.worksheet_functions()}
 HELPERS = ("ICTCO2_FACTOR", "ICTCO2_MODELS", "ICTCO2_VERSION", "ICTCO2_PERCENTILE")
@@ -310,7 +310,7 @@ def test_office_js_metadata_when_licensed(monkeypatch):
 
 def test_percentile_through_the_classic_call_path(classic):
     """=ICTCO2_PERCENTILE over a column of p spills the percentiles of the core's uncertainty run."""
-    from ictco2_xl.core.uncertainty import run
+    from ictco2_xl.core.analysis.uncertainty import run
     ref = run("logistics_potential", draws=2000, seed=7)
     col = classic.call("ICTCO2_PERCENTILE", "LOGISTICS_POTENTIAL", ComRange([[0.05], [0.5], [0.95]]), 2000, 7)
     got = [row[0] for row in col]

@@ -4,11 +4,12 @@ import statistics
 import numpy as np
 import pytest
 
-from ictco2_xl.core import InputError, get_model, uncertainty
-from ictco2_xl.core.definitions import (FRACTION, Bounds, Distribution, Input, compose, fixed, normal, spread,
-                                        triangular, uniform)
+from ictco2_xl.core import InputError, get_model
+from ictco2_xl.core.analysis import uncertainty
+from ictco2_xl.core.definitions import FRACTION, Bounds, Distribution, Input, fixed, normal, spread, triangular, uniform
 from ictco2_xl.core.errors import DefinitionError
 from ictco2_xl.core.factors import FACTOR_KEYS
+from ictco2_xl.core.model import compose
 from ictco2_xl.core.models import APPENDIX_MODELS, MODELS
 from ictco2_xl.core.models.common import FACTOR_UNCERTAINTY
 

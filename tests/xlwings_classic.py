@@ -29,7 +29,7 @@ CELL_ERRORS = {-2146826281: "#DIV/0!", -2146826246: "#N/A", -2146826259: "#NAME?
                -2146826252: "#NUM!", -2146826265: "#REF!", -2146826273: "#VALUE!"}
 STUBBED = ("pythoncom", "pywintypes", "win32api", "win32event", "win32com", "win32com.client", "win32com.server",
            "win32com.server.dispatcher", "win32com.server.policy", "win32com.server.util", "xlwings._xlwindows",
-           "xlwings.udfs", "xlwings.com_server", "ictco2_xl.udfs")
+           "xlwings.udfs", "xlwings.com_server", "ictco2_xl.udfs", "ictco2_xl.excel.udfs")
 
 
 class StandInExcelEngine:
@@ -141,8 +141,8 @@ def classic_xlwings():
     saved_attrs = {"func": xlwings.func, "arg": xlwings.arg, "ret": xlwings.ret}
     saved_submodules = {a: vars(xlwings).get(a) for a in ("udfs", "com_server", "_xlwindows")}
     import ictco2_xl
-    had_udfs = "udfs" in vars(ictco2_xl)
-    saved_udfs_attr = vars(ictco2_xl).get("udfs")
+    import ictco2_xl.excel
+    saved_packages = [(pkg, "udfs" in vars(pkg), vars(pkg).get("udfs")) for pkg in (ictco2_xl, ictco2_xl.excel)]
     engine = xlwings.Engine(impl=StandInExcelEngine())
     added_engine = "excel" not in xlwings.engines.engines_by_name
     com_server = None
@@ -179,7 +179,8 @@ def classic_xlwings():
                 setattr(xlwings, attr, mod)
             elif attr in vars(xlwings):
                 delattr(xlwings, attr)
-        if had_udfs:
-            ictco2_xl.udfs = saved_udfs_attr
-        elif "udfs" in vars(ictco2_xl):
-            del ictco2_xl.udfs
+        for pkg, had_udfs, saved_udfs_attr in saved_packages:
+            if had_udfs:
+                pkg.udfs = saved_udfs_attr
+            elif "udfs" in vars(pkg):
+                del pkg.udfs

@@ -6,7 +6,7 @@ the report's published value next to each result, with the reconciliation's stat
 
 The workbook holds formulas only (no cached results): open it where the functions are registered (Excel
 with the xlwings add-in or xlwings Lite, see the README) or recalculate it headlessly with
-``ictco2_xl.engines.formulas_engine.calculate``. tests/test_udf_demo.py does that and checks every number.
+``ictco2_xl.recalc.formulas_engine.calculate``. tests/test_udf_demo.py does that and checks every number.
 Results spanning several cells are array formulas ({=...}) so every Excel version and the formulas
 engine size them; Excel 365 users can retype them as ordinary formulas that spill.
 """
@@ -22,8 +22,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula
 
+from ictco2_xl.core.analysis.reconciliation import reconcile
 from ictco2_xl.core.factors import FACTOR_KEYS
-from ictco2_xl.core.reconciliation import reconcile
 from ictco2_xl.udfs import FUNCTIONS
 
 OUT = Path(__file__).with_name("udf_demo.xlsx")

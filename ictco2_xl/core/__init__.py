@@ -1,11 +1,15 @@
-"""The pure core: model definitions, factor sets, evaluation, reconciliation. No Excel, no files
-(other than the bundled factor tables), so it runs anywhere numpy and pandas do, Pyodide included."""
-from .definitions import (Bounds, DataSeries, Derived, Distribution, Input, Model, Step, WorksheetFunction,
-                          YearSeries)
+"""The pure core: model definitions (``definitions``, ``model``, ``expr``), the models themselves
+(``models/``), factor sets (``factors``), vectorised evaluation (``evaluation``), the Python functions
+(``functions``), the model reference (``reference``) and the analyses built on them (``analysis/``).
+
+May import: numpy, pandas and the standard library only — no Excel, no files other than the bundled
+factor tables — so it runs anywhere numpy and pandas do, Pyodide (xlwings Lite) included."""
+from .definitions import Bounds, DataSeries, Derived, Distribution, Input, Step, YearSeries
 from .errors import DefinitionError, FactorSetError, ICTCO2Error, InputError
 from .evaluation import Result, evaluate_frame, run
 from .expr import Expression
 from .factors import Factor, FactorSet, get_factor_set, load_factor_set
+from .model import Model, WorksheetFunction
 from .models import MODELS, get_model
 
 __all__ = ["Bounds", "DataSeries", "Derived", "Distribution", "Input", "Model", "Step", "WorksheetFunction",

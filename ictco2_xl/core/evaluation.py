@@ -1,16 +1,22 @@
-"""Vectorised evaluation of a model: validate inputs, fill defaults, run every step with numpy."""
+"""Vectorised evaluation of a model: validate inputs, fill defaults, run every step with numpy.
+
+A model reaches this module only as an argument (``Model.run`` calls in), so it imports the building
+blocks of :mod:`.definitions` but not :mod:`.model`."""
 from __future__ import annotations
 
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Iterator, Mapping
+from typing import TYPE_CHECKING, Iterator, Mapping
 
 import numpy as np
 import pandas as pd
 
-from .definitions import Derived, Input, Model, YearSeries
+from .definitions import Derived, Input, YearSeries
 from .errors import InputError
 from .factors import FactorSet, get_factor_set
+
+if TYPE_CHECKING:  # annotations only
+    from .model import Model
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import inspect
 
-from .definitions import WorksheetFunction, YearSeries
+from .definitions import YearSeries
+from .model import WorksheetFunction
 from .models import MODELS
 
 

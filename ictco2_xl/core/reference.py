@@ -1,8 +1,9 @@
 """The model reference (templates/MODELS.md), rendered from the definitions."""
 from __future__ import annotations
 
-from .definitions import Derived, Input, Model, YearSeries
+from .definitions import Derived, Input, YearSeries
 from .factors import get_factor_set
+from .model import Model
 from .models import MODELS
 
 

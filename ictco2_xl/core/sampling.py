@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .definitions import Model
+from .model import Model
 
 
 def random_inputs(model: Model, n: int, rng: np.random.Generator, spread: float = 10.0) -> dict[str, np.ndarray]:

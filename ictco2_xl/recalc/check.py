@@ -62,7 +62,7 @@ def workbook_facts(path):
 
 def compare(path, engine: str, recalculated: dict) -> CheckReport:
     from ..core.models import MODELS
-    from ..xlsx.layout import TemplateLayout
+    from ..workbook.layout import TemplateLayout
     cached, model_id, factor_set, input_cells = workbook_facts(path)
     report = CheckReport(Path(path), engine, model_id)
     scales = {}

@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .python_engine import RecalcError
+from .errors import RecalcError
 
 INSTALL_HINT = "install it with: apt-get install -y libreoffice-calc-nogui"
 
@@ -80,7 +80,7 @@ def read_values(path) -> dict[tuple[str, str], object]:
     """Every cell value of a saved workbook: numbers, texts and error codes (as '#DIV/0!' etc.).
 
     Read straight from the XML: fast, and unlike some readers it keeps error cells visible."""
-    from ..xlsx.package import read_package, sheet_parts
+    from ..workbook.package import read_package, sheet_parts
     _, files = read_package(Path(path).read_bytes())
     shared = []
     if "xl/sharedStrings.xml" in files:

@@ -39,12 +39,12 @@ sys.path.insert(0, str(ROOT))   # measure this working tree, whatever is install
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from ictco2_xl.workbook import filler as _filler_module  # noqa: E402,F401  (import cost is not batch cost)
 
 from ictco2_xl.batch import generate  # noqa: E402
 from ictco2_xl.core.models import get_model  # noqa: E402
 from ictco2_xl.core.sampling import random_inputs  # noqa: E402
-from ictco2_xl.xlsx import filler as _filler_module  # noqa: E402,F401  (import cost is not batch cost)
-from ictco2_xl.xlsx.build import build_template  # noqa: E402
+from ictco2_xl.workbook.templates import build_template  # noqa: E402
 
 SEED = 20100101
 TARGET_VS_OPENPYXL = 20.0

@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 
-from ictco2_xl.core import uncertainty
+from ictco2_xl.core.analysis import uncertainty
 from ictco2_xl.core.models import MODELS
 
 

@@ -1,7 +1,7 @@
 """Registry of every model, in report order: appendix, chapter 4 roll-up, chapter 5 potentials."""
 from __future__ import annotations
 
-from ..definitions import Model
+from ..model import Model
 from .appendix import APPENDIX_MODELS
 from .potentials import POTENTIAL_MODELS
 from .rollup import ROLLUP_MODELS

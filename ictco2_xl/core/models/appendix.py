@@ -7,7 +7,8 @@ emission (if the report implies one through its enablement factor, Tables 4-2 to
 """
 from __future__ import annotations
 
-from ..definitions import FRACTION, POSITIVE, Bounds, Input, Model, Step, spread, triangular
+from ..definitions import FRACTION, POSITIVE, Bounds, Input, Step, spread, triangular
+from ..model import Model
 from .common import (ASSUMED_ZERO, FUEL_INTENSITY, GASOLINE_PRICE, IMPLIED, ROUND_SAVING, SAVING, a4_sheet, diesel,
                      gasoline, grid, network_energy, own_emission_from_factor, pvc)
 

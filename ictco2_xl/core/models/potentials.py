@@ -2,8 +2,8 @@
 and the summary's headline (Figure 0-1)."""
 from __future__ import annotations
 
-from ..definitions import (FRACTION, POSITIVE, Bounds, DataSeries, Input, Model, Step, YearSeries,
-                           compose, spread, triangular)
+from ..definitions import FRACTION, POSITIVE, Bounds, DataSeries, Input, Step, YearSeries, spread, triangular
+from ..model import Model, compose
 from .common import FUEL_INTENSITY, IMPLIED, a4_sheet, factor_input
 
 

@@ -1,8 +1,9 @@
 """Chapter 4 roll-up: E1 (the fourteen solutions), E2 (other services), E3, scale-up, enablement."""
 from __future__ import annotations
 
-from ..definitions import POSITIVE, Bounds, Derived, Input, Model, Step, spread, triangular
+from ..definitions import POSITIVE, Bounds, Derived, Input, Step, spread, triangular
 from ..evaluation import output_for_default
+from ..model import Model
 from .appendix import APPENDIX_MODELS
 from .common import grid
 

@@ -1,7 +1,7 @@
 """Charts of the core's analyses (matplotlib, an optional dependency: ``pip install 'ictco2-xl[plot]'``).
 
-    from ictco2_xl.core.sensitivity import sensitivity
-    from ictco2_xl.charts import tornado_png
+    from ictco2_xl.core.analysis.sensitivity import sensitivity
+    from ictco2_xl.workbook.charts import tornado_png
     tornado_png(sensitivity("LOGISTICS_POTENTIAL"), "tornado.png")
 """
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .core.errors import ICTCO2Error
-from .core.sensitivity import Sensitivity
+from ..core.analysis.sensitivity import Sensitivity
+from ..core.errors import ICTCO2Error
 
 LOW_COLOUR, HIGH_COLOUR = "#4C72B0", "#DD8452"
 

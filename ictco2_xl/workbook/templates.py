@@ -14,10 +14,11 @@ from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .. import __version__
-from ..core.definitions import Input, Model, YearSeries
+from ..core.analysis.reconciliation import evaluate
+from ..core.definitions import Input, YearSeries
 from ..core.factors import get_factor_set
+from ..core.model import Model
 from ..core.models import MODELS
-from ..core.reconciliation import evaluate
 from .layout import (ABOUT, CALC, DATA, DEFAULT_SCENARIO, INPUTS, RESULTS, SCENARIOS, SERIES, UNCERTAINTY,
                      UNCERTAINTY_TOP, VALUE_COL, TemplateLayout, default_text)
 from .package import FIXED_TIME, normalise_package

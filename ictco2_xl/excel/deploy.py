@@ -1,5 +1,5 @@
-"""Deployment of the worksheet functions: ``ictco2-xl excel-config`` (classic xlwings add-in) and
-``ictco2-xl lite`` (xlwings Lite). The command-line parsers are added to ``ictco2_xl.cli`` from here."""
+"""Deployment of the worksheet functions: the xlwings.conf of the classic add-in and the xlwings Lite bundle
+(``main.py``, ``requirements.txt``, a wheel). The commands ``excel-config`` and ``lite`` are in ``ictco2_xl.cli.excel``."""
 from __future__ import annotations
 
 import base64
@@ -12,10 +12,11 @@ import sys
 import zipfile
 from pathlib import Path
 
-from . import __version__
-from .core.errors import ICTCO2Error
+from .. import __version__
+from ..core.errors import ICTCO2Error
 
 UDF_MODULE = "ictco2_xl.udfs"
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the ictco2_xl folder (this file is ictco2_xl/excel/deploy.py)
 DIST_NAME = "ictco2-xl"
 # The core's runtime dependencies (pyproject's [project] dependencies; a test keeps them equal).
 RUNTIME_REQUIREMENTS = ("numpy>=1.24", "pandas>=2.0")
@@ -49,7 +50,7 @@ def _windowless(interpreter: str) -> str:
 
 def _source_checkout_dir() -> str | None:
     """The directory holding the ictco2_xl package when it is not installed in site-packages."""
-    root = Path(__file__).resolve().parents[1]
+    root = PACKAGE_DIR.parent
     installed = [Path(p).resolve() for p in (*site.getsitepackages(), site.getusersitepackages())]
     return None if any(root == p or p in root.parents for p in installed) else str(root)
 
@@ -90,22 +91,6 @@ def merge_conf(text: str, settings: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def cmd_excel_config(args) -> int:
-    settings = classic_settings(args.interpreter, args.pythonpath)
-    target = user_conf_path() if args.write else Path(args.out) if args.out else None
-    if target is None:
-        sys.stdout.write(merge_conf("", settings))
-        print(f"\n(print only: --write saves this to {user_conf_path()}, --out FILE elsewhere, e.g. an "
-              "xlwings.conf next to the workbook)\n", file=sys.stderr)
-    else:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        old = target.read_text(encoding="utf-8") if target.is_file() else ""
-        target.write_text(merge_conf(old, settings), encoding="utf-8")
-        print(f"wrote {', '.join(settings)} to {target}" + (" (other settings kept)" if old else ""))
-    print(CLASSIC_STEPS, file=sys.stderr if target is None else sys.stdout)
-    return 0
-
-
 # -- xlwings Lite: main.py, requirements.txt and a wheel ----------------------------------------------
 
 def wheel_name() -> str:
@@ -113,10 +98,9 @@ def wheel_name() -> str:
 
 
 def _package_files():
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*")):
+    for path in sorted(PACKAGE_DIR.rglob("*")):
         if path.is_file() and path.suffix in (".py", ".toml") and "__pycache__" not in path.parts:
-            yield f"ictco2_xl/{path.relative_to(package).as_posix()}", path.read_bytes()
+            yield f"ictco2_xl/{path.relative_to(PACKAGE_DIR).as_posix()}", path.read_bytes()
 
 
 def build_wheel(out_dir: Path) -> Path:
@@ -169,32 +153,3 @@ def write_lite(out_dir, requirement: str | None = None, overwrite: bool = False)
         (out_dir / name).write_text(text, encoding="utf-8")
         written.append(out_dir / name)
     return [*written, build_wheel(out_dir)]
-
-
-def cmd_lite(args) -> int:
-    paths = write_lite(args.out, args.requirement, args.overwrite)
-    print("wrote " + ", ".join(str(p) for p in paths))
-    if not args.requirement:
-        print(f"\nrequirements.txt asks for {DIST_NAME}=={__version__} from PyPI. If your package index does not "
-              f"have it, host {paths[-1].name} at a URL Excel may fetch (CORS allowed, e.g. a GitHub release) and "
-              "rerun with --requirement URL.")
-    return 0
-
-
-def add_commands(sub) -> None:
-    """Add ``excel-config`` and ``lite`` to the ``ictco2-xl`` command line."""
-    s = sub.add_parser("excel-config", help="print or write the xlwings.conf for the classic Excel add-in")
-    where = s.add_mutually_exclusive_group()
-    where.add_argument("--write", action="store_true", help=f"update {user_conf_path()}")
-    where.add_argument("--out", help="update this xlwings.conf instead (e.g. next to the workbook)")
-    s.add_argument("--interpreter", help="python.exe/pythonw.exe Excel should run (default: this Python)")
-    s.add_argument("--pythonpath", help="directory to add to Python's path (default: the source checkout, "
-                                        "if ictco2_xl is not installed)")
-    s.set_defaults(func=cmd_excel_config)
-
-    s = sub.add_parser("lite", help="write main.py, requirements.txt and a wheel for xlwings Lite")
-    s.add_argument("--out", required=True, help="directory to write to")
-    s.add_argument("--requirement", help=f"requirement line for ictco2-xl (default: {DIST_NAME}=={__version__}; "
-                                         "e.g. the URL where you host the wheel)")
-    s.add_argument("--overwrite", action="store_true")
-    s.set_defaults(func=cmd_lite)

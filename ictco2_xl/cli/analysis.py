@@ -1,28 +1,28 @@
 """Command-line subcommands beyond the report: ``uncertainty``, ``sensitivity``, ``restate``, ``report``.
 
 Registered on the ``ictco2-xl`` parser by :func:`add_commands`; the logic lives in the core
-(``core.uncertainty``, ``core.sensitivity``, ``core.restatement``, ``core.net``) and the file adapters
-(``charts``, ``xlsx_reports``). Output files are never overwritten without ``--overwrite``.
+(``core.analysis``) and the workbook adapters
+(``workbook.charts``, ``workbook.reports``). Output files are never overwritten without ``--overwrite``.
 """
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from .cli import UsageError, _fmt, _parse_assignments, _table
-from .core.definitions import triangular, uniform
-from .core.errors import DefinitionError
+from ..core.definitions import triangular, uniform
+from ..core.errors import DefinitionError
+from .common import UsageError, fmt, parse_assignments, text_table
 
 
 def _num(value) -> str:
     """A number for a table cell; blank-ish for a missing one (NaN, None)."""
-    return "-" if value is None or value != value else _fmt(value)
+    return "-" if value is None or value != value else fmt(value)
 
 
 def _parse_ranges(pairs) -> dict:
     """NAME=VALUE fixes an input; NAME=LOW:HIGH draws it uniformly; NAME=LOW:PEAK:HIGH triangularly."""
     fixed = [p for p in pairs if ":" not in p.partition("=")[2]]
-    out = _parse_assignments(fixed)
+    out = parse_assignments(fixed)
     for name, value in out.items():
         if isinstance(value, list):
             raise UsageError(f"{name}: an uncertainty run takes one value per input, got {len(value)}")
@@ -60,8 +60,8 @@ def _check_targets(paths, overwrite: bool) -> list[Path]:
 
 
 def cmd_uncertainty(args) -> int:
-    from .core import uncertainty
-    from .core.models import MODELS, get_model
+    from ..core import uncertainty
+    from ..core.models import MODELS, get_model
     if args.model is None:
         if args.inputs:
             raise UsageError("input settings need a MODEL")
@@ -71,7 +71,7 @@ def cmd_uncertainty(args) -> int:
         overrides = _parse_ranges(args.inputs)
         if args.ranges:
             frame = uncertainty.ranges(model, overrides, args.factor_set)
-            print(_table(["input", "value", "distribution", "low", "peak", "high", "unit"],
+            print(text_table(["input", "value", "distribution", "low", "peak", "high", "unit"],
                          [[r.input, _num(r.value), r.distribution, _num(r.low), _num(r.peak), _num(r.high), r.unit]
                           for r in frame.itertuples()]) + "\n")
         results = [uncertainty.run(model, args.draws, args.seed, overrides, factor_set=args.factor_set,
@@ -83,53 +83,53 @@ def cmd_uncertainty(args) -> int:
         return 0
     print(f"Uncertainty over the documented input ranges ({args.draws:,} draws, seed {args.seed}, "
           f"factor set {results[0].factor_set.name})\n")
-    print(_table(["model", "result", "deterministic", "P5", "P50", "P95", "mean", "unit"],
-                 [[r["model"], r["output"], _fmt(r["deterministic"]), _fmt(r["p5"]), _fmt(r["p50"]), _fmt(r["p95"]),
-                   _fmt(r["mean"]), r["unit"]] for r in rows]))
+    print(text_table(["model", "result", "deterministic", "P5", "P50", "P95", "mean", "unit"],
+                 [[r["model"], r["output"], fmt(r["deterministic"]), fmt(r["p5"]), fmt(r["p50"]), fmt(r["p95"]),
+                   fmt(r["mean"]), r["unit"]] for r in rows]))
     return 0
 
 
 def cmd_sensitivity(args) -> int:
-    from .core.models import get_model
-    from .core.sensitivity import sensitivity
+    from ..core.analysis.sensitivity import sensitivity
+    from ..core.models import get_model
     targets = _check_targets([args.png], args.overwrite) if args.png else []
     sens = sensitivity(get_model(args.model), _parse_ranges(args.inputs), factor_set=args.factor_set,
                        output=args.output, top=args.top)
     if args.csv:
         sys.stdout.write(sens.table.to_csv(index=False, lineterminator="\n"))
     else:
-        print(f"{sens.model.title}: {sens.output} = {_fmt(sens.base)} {sens.unit} (factor set {sens.factor_set})")
+        print(f"{sens.model.title}: {sens.output} = {fmt(sens.base)} {sens.unit} (factor set {sens.factor_set})")
         print("one input at a time over its range, largest swing first\n")
-        print(_table(["rank", "input", "low", "high", "result at low", "result at high", "swing", "swing %"],
-                     [[r.rank, r.input, _fmt(r.low), _fmt(r.high), _fmt(r.result_low), _fmt(r.result_high),
-                       _fmt(r.swing), f"{r.swing_pct:.1f}"] for r in sens.table.itertuples()]))
+        print(text_table(["rank", "input", "low", "high", "result at low", "result at high", "swing", "swing %"],
+                     [[r.rank, r.input, fmt(r.low), fmt(r.high), fmt(r.result_low), fmt(r.result_high),
+                       fmt(r.swing), f"{r.swing_pct:.1f}"] for r in sens.table.itertuples()]))
     if targets:
-        from .charts import tornado_png
+        from ..workbook.charts import tornado_png
         tornado_png(sens, targets[0])
         print(f"\nwrote {targets[0]} ({len(sens.table)} bars)", file=sys.stderr if args.csv else sys.stdout)
     return 0
 
 
 def _factor_set(spec: str):
-    from .core.factors import get_factor_set, load_factor_set
+    from ..core.factors import get_factor_set, load_factor_set
     if Path(spec).suffix.lower() in (".toml", ".csv"):
         return load_factor_set(spec)
     return get_factor_set(spec)
 
 
 def cmd_restate(args) -> int:
-    from .core.restatement import restate, to_csv
+    from ..core.analysis.restatement import restate, to_csv
     targets = _check_targets([args.xlsx], args.overwrite) if args.xlsx else []
     fs = _factor_set(args.factors)
     table = restate(fs)
     if targets:
-        from .xlsx_reports import restatement_workbook
+        from ..workbook.reports import restatement_workbook
         restatement_workbook(table, targets[0], fs.name)
     if args.csv:
         sys.stdout.write(to_csv(table))
     else:
         print(f"Every report case recomputed with factor set {fs.name!r}, next to the report's figures\n")
-        print(_table(["case", "report printed", "report factors", f"{fs.name}", "change", "change %", "unit"],
+        print(text_table(["case", "report printed", "report factors", f"{fs.name}", "change", "change %", "unit"],
                      [[r.case, _num(r.report_printed), _num(r.report_factors), _num(r.restated), _num(r.change),
                        f"{r.change_pct:+.1f}" if r.change_pct == r.change_pct else "-", r.unit]
                       for r in table.itertuples()]))
@@ -141,9 +141,9 @@ def cmd_restate(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from .core.net import net_report, to_markdown
+    from ..core.analysis.net import net_report, to_markdown
     md, xlsx = _check_targets([f"{args.out}.md", f"{args.out}.xlsx"], args.overwrite)
-    from .xlsx_reports import _openpyxl, net_workbook
+    from ..workbook.reports import _openpyxl, net_workbook
     _openpyxl()  # fail before writing anything if the workbook cannot be written
     report = net_report(args.factor_set, args.draws or None, args.seed)
     md.write_text(to_markdown(report), encoding="utf-8")

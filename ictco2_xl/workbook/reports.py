@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import __version__
-from .core.errors import ICTCO2Error
-from .core.factors import FACTOR_KEYS, get_factor_set
+from .. import __version__
+from ..core.errors import ICTCO2Error
+from ..core.factors import FACTOR_KEYS, get_factor_set
 
 TONNES, RATIO, PERCENT, TEXT = "#,##0.00", "0.00", "0.0%", "@"
 
@@ -172,7 +172,7 @@ NET_COLUMNS = [
 def net_workbook(report, path) -> Path:
     """The net report: net effects, the effects not quantified, and the method."""
     openpyxl = _openpyxl()
-    from .core.net import METHOD
+    from ..core.analysis.net import METHOD
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Net effects"

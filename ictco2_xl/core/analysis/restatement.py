@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .factors import FactorSet, get_factor_set
-from .models import MODELS, get_model
+from ..factors import FactorSet, get_factor_set
+from ..models import MODELS, get_model
 from .reconciliation import FIGURES
 
 #: Printed units of the reconciliation figures -> multiplier to the model's unit.

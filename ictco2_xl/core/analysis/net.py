@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .definitions import Model
-from .factors import get_factor_set
-from .models import MODELS
+from ..factors import get_factor_set
+from ..model import Model
+from ..models import MODELS
 from . import uncertainty
 
 INCREASES, REDUCES, EITHER = "increases emissions", "reduces emissions", "either way"

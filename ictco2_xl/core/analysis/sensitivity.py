@@ -12,8 +12,8 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from .definitions import Model
-from .errors import InputError
+from ..errors import InputError
+from ..model import Model
 from .uncertainty import prepare
 
 COLUMNS = ["rank", "input", "label", "unit", "value", "low", "high", "result_low", "result_high", "swing",
@@ -39,7 +39,7 @@ def sensitivity(model, overrides: Mapping | None = None, *, factor_set=None, out
                 top: int | None = None) -> Sensitivity:
     """Swing every input with a range over it, one at a time; rows ranked by swing, largest first.
 
-    ``overrides`` as for :func:`ictco2_xl.core.uncertainty.run` (numbers fix inputs; Distributions
+    ``overrides`` as for :func:`ictco2_xl.core.analysis.uncertainty.run` (numbers fix inputs; Distributions
     replace ranges). ``top`` keeps only the largest swings.
     """
     case = prepare(model, overrides, factor_set)

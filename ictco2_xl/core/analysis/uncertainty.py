@@ -6,7 +6,7 @@ the case at hand (year, factor set, fixed overrides), draws all of them with one
 (Latin hypercube by default, plain Monte Carlo on request) and evaluates the model in a single
 vectorised call. Results are reproducible: the same model, case, draws and seed give the same sample.
 
-    >>> from ictco2_xl.core import uncertainty
+    >>> from ictco2_xl.core.analysis import uncertainty
     >>> r = uncertainty.run("LOGISTICS_POTENTIAL", draws=10_000, seed=1, overrides={"target_year": 2020})
     >>> r.p5 < r.p50 < r.p95
     True
@@ -23,10 +23,11 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from .definitions import Distribution, Input, Model, WorksheetFunction
-from .errors import InputError
-from .evaluation import Result
-from .factors import FactorSet, get_factor_set
+from ..definitions import Distribution, Input
+from ..errors import InputError
+from ..evaluation import Result
+from ..factors import FactorSet, get_factor_set
+from ..model import Model, WorksheetFunction
 
 DEFAULT_DRAWS = 10_000
 DEFAULT_SEED = 0
@@ -160,7 +161,7 @@ def resolve(inp: Input, dist: Distribution, centre: float, origin: str = "defini
 
 
 def _model(model) -> Model:
-    from .models import get_model
+    from ..models import get_model
     return get_model(model) if isinstance(model, str) else model
 
 
@@ -347,7 +348,7 @@ def run(model, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, overrides: 
 # -- the plain function behind the worksheet function ICTCO2_PERCENTILE --------------------------------
 def worksheet_function(name) -> WorksheetFunction:
     """A worksheet function by its Excel name (``LOGISTICS_ENABLEMENT``) or a model id (its primary result)."""
-    from .models import MODELS
+    from ..models import MODELS
     key = str(name).strip()
     for m in MODELS.values():
         for fn in m.worksheet_functions():

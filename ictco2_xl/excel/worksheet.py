@@ -13,7 +13,7 @@ behaves the same:
 - bad input gives a short text naming the argument, the value and the rule, in the cell it concerns
   (one bad row of a 10,000-row range does not blank the other 9,999) — never a traceback.
 
-``ictco2_xl.udfs`` decorates these callables for xlwings; ``ictco2_xl.engines`` registers them in
+``ictco2_xl.excel.udfs`` decorates these callables for xlwings; ``ictco2_xl.recalc.formulas_engine`` registers them in
 headless calculation engines.
 """
 from __future__ import annotations
@@ -27,10 +27,10 @@ from typing import Callable
 
 import numpy as np
 
-from . import __version__
-from .core import MODELS, Derived, WorksheetFunction, YearSeries, get_factor_set, get_model, load_factor_set
-from .core.errors import ICTCO2Error, InputError
-from .core.factors import FACTOR_KEYS, FactorSet
+from .. import __version__
+from ..core import MODELS, Derived, WorksheetFunction, YearSeries, get_factor_set, get_model, load_factor_set
+from ..core.errors import ICTCO2Error, InputError
+from ..core.factors import FACTOR_KEYS, FactorSet
 
 CATEGORY = "ICT CO2"
 HELP_LIMIT = 255  # Excel's limit for a function description and for each argument's help text
@@ -329,7 +329,7 @@ def ictco2_version():
 
 
 def ictco2_percentile(function_name, p, draws=None, seed=None, factor_set=None):
-    from .core.uncertainty import ictco2_percentile as percentile
+    from ..core.analysis.uncertainty import ictco2_percentile as percentile
     fs = resolve_factor_set(factor_set)
     q = _single("p", p) if np.ndim(p) == 0 or np.size(p) == 1 else np.array(p, dtype=object)
     if isinstance(q, np.ndarray):

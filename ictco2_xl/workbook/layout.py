@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from openpyxl.utils import get_column_letter
 
-from ..core.definitions import Derived, Input, Model, YearSeries
-from ..core.reconciliation import FIGURES, ModelFigure
+from ..core.analysis.reconciliation import FIGURES, ModelFigure
+from ..core.definitions import Derived, Input, YearSeries
+from ..core.model import Model
 
 INPUTS, SERIES, DATA, CALC, RESULTS, SCENARIOS, UNCERTAINTY, ABOUT = (
     "Inputs", "Series", "Data", "Calculation", "Results", "Scenarios", "Uncertainty", "About")
@@ -188,7 +189,7 @@ class TemplateLayout:
     def _place_uncertainty(self):
         """The uncertainty ranges at the report case, with the result at each end of each range (live:
         the whole model with that one input at its low or high end, the others from the Inputs sheet)."""
-        from ..core.uncertainty import ranges
+        from ..core.analysis.uncertainty import ranges
         m = self.model
         table = ranges(m, factor_set=self.factor_set)
         self.uncertainty_rows = []

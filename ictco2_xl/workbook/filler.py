@@ -18,10 +18,11 @@ from xml.sax.saxutils import escape
 
 import numpy as np
 
-from ..core.definitions import Model, YearSeries
-from .build import build_template
+from ..core.definitions import YearSeries
+from ..core.model import Model
 from .layout import DEFAULT_SCENARIO, INPUTS, SCENARIO_CELL, TemplateLayout
 from .package import _CELL, INLINE_CLOSE, INLINE_OPEN, cell_parts, cell_text, read_package, sheet_parts
+from .templates import build_template
 
 _DOS_DATE = (0 << 9) | (1 << 5) | 1   # 1980-01-01, as write_package uses
 _MAX_STORED = 0xFFFF                  # bytes per stored block

@@ -21,9 +21,9 @@ from typing import Callable
 
 import numpy as np
 
-from .evaluation import ImpliedUse, implied_behind
-from .factors import get_factor_set
-from .models import APPENDIX_MODELS, get_model
+from ..evaluation import ImpliedUse, implied_behind
+from ..factors import get_factor_set
+from ..models import APPENDIX_MODELS, get_model
 
 STATUSES = ("reproduced", "implied_parameter", "report_inconsistent", "not_reproducible")
 COLUMNS = ("figure_id", "source", "description", "report_value", "recomputed", "unit", "status", "note")

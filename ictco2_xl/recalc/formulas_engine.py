@@ -1,10 +1,10 @@
-"""Recalculate .xlsx workbooks headlessly with the pure-Python ``formulas`` engine, with every ictco2_xl
-worksheet function registered, so a workbook calling =LOGISTICS_REDUCTION(...) computes without Excel.
+"""The ``python`` recalculation engine: the pure-Python ``formulas`` engine with every ictco2_xl worksheet
+function registered, so templates and workbooks calling =LOGISTICS_REDUCTION(...) compute without Excel.
 
-    from ictco2_xl.engines.formulas_engine import calculate
+    from ictco2_xl.recalc.formulas_engine import calculate
     values = calculate("workbooks/udf_demo.xlsx")      # {"Demo!C5": 101804.85, ...}
 
-The functions are those of ``ictco2_xl.worksheet`` (the same callables xlwings serves to Excel).
+The functions are those of ``ictco2_xl.excel.worksheet`` (the same callables xlwings serves to Excel).
 Limits of the engine: a formula whose result spans several cells must be an array formula (``{=...}``
 over the result range); an omitted argument (``=F(,2)``) reaches a function as 0, so ``calculate``
 refuses workbooks that omit arguments of the registered functions — write ``""`` (or refer to a blank
@@ -12,6 +12,7 @@ cell) to mean "default", which works in Excel too.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Callable, Mapping
 
@@ -22,12 +23,15 @@ from formulas.functions import wrap_func
 from formulas.tokens.operand import XlError
 from openpyxl.utils import get_column_letter
 
-from ..worksheet import build_functions
+from ..excel.worksheet import build_functions
+from .errors import ERRORS, RecalcError
+
+os.environ.setdefault("TQDM_DISABLE", "1")  # formulas reports progress with tqdm; keep CI logs clean
 
 FAIL_ON = ("#NAME?", "#VALUE!")
 
 
-class WorkbookErrors(RuntimeError):
+class WorkbookErrors(RecalcError):
     """Cells the engine cannot calculate correctly; ``cells`` maps "Sheet!A1" to what is wrong."""
 
     def __init__(self, path, problem: str, cells: Mapping[str, str]):
@@ -146,4 +150,41 @@ def calculate(path, fail_on=FAIL_ON) -> dict[str, object]:
     return cells
 
 
-__all__ = ["FAIL_ON", "WorkbookErrors", "as_formulas_function", "calculate", "omitted_arguments", "register_functions"]
+def _keyed(cells: dict[str, object]) -> dict[tuple[str, str], object]:
+    return {tuple(k.rsplit("!", 1)): v for k, v in cells.items()}
+
+
+class PythonWorkbook:
+    """One workbook loaded into `formulas`; recalculate it any number of times with changed inputs."""
+
+    def __init__(self, path):
+        from openpyxl import load_workbook
+
+        register_functions()
+        self.path = Path(path)
+        self._sheets = {n.upper(): n for n in load_workbook(self.path, read_only=True).sheetnames}
+        try:
+            self._model = formulas.ExcelModel().loads(str(self.path)).finish()
+        except Exception as exc:  # formulas raises many types on unreadable files
+            raise RecalcError(f"{self.path.name}: cannot load into the formulas engine: {exc}") from exc
+
+    def calculate(self, overrides: dict[tuple[str, str], float] | None = None) -> dict[tuple[str, str], object]:
+        """Values of every cell, keyed by (sheet, ref); ``overrides`` sets input cells first."""
+        book = f"[{self.path.name}]"
+        inputs = {f"'{book}{s.upper()}'!{r}": v for (s, r), v in (overrides or {}).items()}
+        solution = self._model.calculate(inputs=inputs) if inputs else self._model.calculate()
+        out = _keyed(_cells(solution, self._sheets))
+        errors = {k: v for k, v in out.items() if v in ERRORS}
+        if errors:
+            listed = ", ".join(f"{s}!{r}={v}" for (s, r), v in sorted(errors.items())[:10])
+            raise RecalcError(f"{self.path.name}: the formulas engine produced errors: {listed}")
+        return out
+
+
+def recalculate(paths) -> dict[Path, dict[tuple[str, str], object]]:
+    """Every cell of every file, keyed by (sheet, ref); any Excel error cell raises :class:`RecalcError`."""
+    return {Path(p): _keyed(calculate(p, fail_on=ERRORS)) for p in paths}
+
+
+__all__ = ["FAIL_ON", "PythonWorkbook", "WorkbookErrors", "as_formulas_function", "calculate", "omitted_arguments",
+           "recalculate", "register_functions"]

@@ -1,0 +1,41 @@
+"""The ``ictco2-xl`` command: a thin adapter that parses arguments, calls the core and the adapters, and
+prints. One module per group of commands, each with ``add_commands(sub)``; ``common`` holds what they share.
+Errors are one line on stderr with a non-zero exit code, never a traceback.
+
+May import: the core, ``excel``, ``workbook``, ``recalc``, ``batch`` (the adapters lazily, inside commands,
+so ``ictco2-xl reconcile`` starts without openpyxl or formulas).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .. import __version__
+from ..core.errors import ICTCO2Error
+from . import analysis, compute, excel, reference, workbooks
+from .common import UsageError  # noqa: F401  (re-exported: raised by command modules, caught by callers)
+
+COMMAND_GROUPS = (reference, compute, workbooks, excel, analysis)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="ictco2-xl", description="CO2 reduction models of the 2010 WWF / China Mobile "
+                                "low-carbon ICT report, for Excel and Python.")
+    p.add_argument("--version", action="version", version=f"ictco2-xl {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    for group in COMMAND_GROUPS:
+        group.add_commands(sub)
+    return p
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (ICTCO2Error, KeyError, FileNotFoundError, RuntimeError) as exc:
+        msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        print(f"ictco2-xl {args.command}: {msg}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,79 @@
+"""Commands that show the report and the models: ``reconcile``, ``models``, ``factors``."""
+from __future__ import annotations
+
+import shutil
+import sys
+import textwrap
+from pathlib import Path
+
+from .common import fmt, text_table
+
+
+def cmd_reconcile(args) -> int:
+    from ..core.analysis.reconciliation import STATUSES, reconcile, summary, to_csv
+    rows = reconcile()
+    if args.status:
+        rows = [r for r in rows if r.status == args.status]
+    if args.csv:
+        sys.stdout.write(to_csv(rows))
+        return 0
+    print("Reconciliation of every figure in the report's tables and headline statements")
+    print("(recomputed from the model definitions with the report's own factors)\n")
+    print(text_table(["figure", "source", "report", "recomputed", "unit", "status"],
+                 [[r.figure_id, r.source[:24], r.report_value, fmt(r.recomputed), r.unit, r.status] for r in rows]))
+    width = min(shutil.get_terminal_size((100, 20)).columns, 120)
+    flagged = [r for r in rows if r.status in ("report_inconsistent", "not_reproducible")]
+    if flagged:
+        print("\nWhere the report disagrees with itself or gives too little to recompute:\n")
+        for r in flagged:
+            print(textwrap.fill(f"{r.figure_id} ({r.status}): {r.note}", width, subsequent_indent="    "))
+    counts = summary(rows)
+    print("\n" + ", ".join(f"{counts[s]} {s}" for s in STATUSES) + f" ({len(rows)} figures). "
+          "Notes for every row: ictco2-xl reconcile --csv")
+    return 0
+
+
+def cmd_models(args) -> int:
+    from ..core.models import MODELS
+    from ..core.reference import models_markdown
+    if args.markdown:
+        text = models_markdown()
+        if args.out:
+            Path(args.out).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+        return 0
+    rows = []
+    for m in MODELS.values():
+        for fn in m.worksheet_functions():
+            rows.append([m.id, fn.name, fn.unit, m.section[:40]])
+    print(text_table(["model", "worksheet function", "unit", "report section"], rows))
+    return 0
+
+
+def cmd_factors(args) -> int:
+    from ..core.factors import get_factor_set, load_factor_set
+    fs = load_factor_set(args.file) if args.file else get_factor_set(args.set)
+    rows = [[f.key, f.model or "all", f"{f.value:g}", f.unit, f.year, f.status, f.source[:60]] for f in fs.entries()]
+    print(f"Factor set {fs.name!r}: {fs.description}\n")
+    print(text_table(["key", "model", "value", "unit", "year", "status", "source"], rows))
+    return 0
+
+
+def add_commands(sub) -> None:
+    s = sub.add_parser("reconcile", help="recompute and classify every figure of the report")
+    s.add_argument("--csv", action="store_true", help="CSV to stdout: " + "figure_id,source,description,report_value,"
+                   "recomputed,unit,status,note")
+    s.add_argument("--status", choices=["reproduced", "implied_parameter", "report_inconsistent", "not_reproducible"],
+                   help="only rows with this status")
+    s.set_defaults(func=cmd_reconcile)
+
+    s = sub.add_parser("models", help="list the models, or render the model reference")
+    s.add_argument("--markdown", action="store_true", help="the full reference (equations, inputs, sources)")
+    s.add_argument("--out", help="write the Markdown to this file")
+    s.set_defaults(func=cmd_models)
+
+    s = sub.add_parser("factors", help="show an emission-factor set with sources")
+    s.add_argument("--set", default="report", help="report (default) or current")
+    s.add_argument("--file", help="load and show a factor set from a .toml or .csv file")
+    s.set_defaults(func=cmd_factors)

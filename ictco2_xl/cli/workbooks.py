@@ -1,0 +1,81 @@
+"""Commands that write or recalculate workbooks: ``templates``, ``recalc``, ``batch``."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .common import UsageError
+
+
+def cmd_templates(args) -> int:
+    from ..core.models import get_model
+    from ..workbook.templates import write_templates
+    models = [get_model(m) for m in args.model] if args.model else None
+    paths = write_templates(args.out, models, args.factor_set, overwrite=True)
+    print(f"wrote {len(paths)} template(s) to {args.out}")
+    return 0
+
+
+def cmd_recalc(args) -> int:
+    from ..recalc import check, recalculate
+    if not args.check:
+        values = recalculate(args.files, args.engine)
+        for path, cells in values.items():
+            print(f"{path}: {len(cells)} cells recalculated with {args.engine}, no errors")
+        return 0
+    failed = 0
+    for rep in check(args.files, args.engine):
+        if rep.ok:
+            model = " and the Python model" if rep.model else ""
+            uncached = f"; {rep.uncached} store no cached value" if rep.uncached else ""
+            print(f"{rep.path}: OK ({rep.cells} formula cells, no errors; {rep.cells - rep.uncached} cached values "
+                  f"equal {args.engine}{model}{uncached})")
+            continue
+        failed += 1
+        print(f"{rep.path}: {len(rep.differences)} cell(s) differ ({args.engine}):")
+        for d in rep.differences:
+            print(f"  {d}")
+    return 1 if failed else 0
+
+
+def cmd_batch(args) -> int:
+    from ..batch import example_tables, generate, install_sigterm_handler
+    install_sigterm_handler()
+    if args.example:
+        tables = [(t, Path(args.out) / t.stem) for t in example_tables()]
+    elif args.scenarios:
+        tables = [(Path(args.scenarios), Path(args.out))]
+    else:
+        raise UsageError("give a scenario table (CSV or XLSX) or --example")
+    failed = 0
+    for table, out in tables:
+        report = generate(table, args.model, out, factor_set=args.factor_set, overwrite=args.overwrite,
+                          jobs=args.jobs, verify=args.verify)
+        print(f"{table.name}: {report.line()}")
+        failed += report.failed
+    return 1 if failed else 0
+
+
+def add_commands(sub) -> None:
+    s = sub.add_parser("templates", help="write one calculation template (.xlsx) per model")
+    s.add_argument("--out", default="templates", help="folder (default: templates)")
+    s.add_argument("--model", action="append", help="only this model (repeatable)")
+    s.add_argument("--factor-set", default="report")
+    s.set_defaults(func=cmd_templates)
+
+    s = sub.add_parser("recalc", help="recalculate workbooks headlessly; --check compares with cache and model")
+    s.add_argument("files", nargs="+")
+    s.add_argument("--engine", choices=["python", "libreoffice"], default="python")
+    s.add_argument("--check", action="store_true", help="list every cell whose cached or model value differs")
+    s.set_defaults(func=cmd_recalc)
+
+    s = sub.add_parser("batch", help="one filled workbook per scenario row, plus summary.csv/.xlsx")
+    s.add_argument("scenarios", nargs="?", help="CSV or XLSX: a 'scenario' column and one column per input "
+                   "(optional 'model' and 'factor_set' columns)")
+    s.add_argument("--model", help="model for rows without a 'model' column")
+    s.add_argument("--out", required=True, help="output folder")
+    s.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    s.add_argument("--overwrite", action="store_true", help="replace existing workbooks")
+    s.add_argument("--verify", choices=["python", "libreoffice"], help="recalculate every output and check it")
+    s.add_argument("--factor-set", default="report", help="for rows without a 'factor_set' column")
+    s.add_argument("--example", action="store_true", help="run the bundled example tables (workbooks/)")
+    s.set_defaults(func=cmd_batch)
