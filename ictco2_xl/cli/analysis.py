@@ -60,7 +60,7 @@ def _check_targets(paths, overwrite: bool) -> list[Path]:
 
 
 def cmd_uncertainty(args) -> int:
-    from ..core import uncertainty
+    from ..core.analysis import uncertainty
     from ..core.models import MODELS, get_model
     if args.model is None:
         if args.inputs:
