@@ -1,0 +1,150 @@
+"""Drive one persistent LibreOffice over UNO; run by the *system* Python, not the project's environment.
+
+Debian's ``python3-uno`` is importable only by /usr/bin/python3, so ``libreoffice.Session`` starts this
+script there as a subprocess and speaks JSON lines with it over stdin/stdout:
+
+    <- {"ready": true, "version": "7.4"}                       once soffice accepts connections
+    -> {"in": "/abs/in.xlsx"}                                   recalculate and read every value
+    <- {"ok": true, "sheets": {"Sheet1": [[row, col, value], ...]}}   (0-based; errors as
+                                                                 {"error": code, "text": "#DIV/0!"})
+    -> {"in": "/abs/in.xlsx", "out": "/abs/out.pdf", "filter": "calc_pdf_Export"}   recalculate and store
+    <- {"ok": true}
+    <- {"ok": false, "error": "one line"}                      when a document fails
+
+Each document is loaded hidden and read-only with macros off and links never updated, recalculated in
+full (``calculateAll``; the profile also sets OOXMLRecalcMode=0), then read over UNO (much faster than
+storing a copy and reading it back) or stored in the requested format.
+Standard library and ``uno`` only: this file must not import ictco2_xl or anything the venv holds.
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+
+import uno  # noqa: E402  (the system python3-uno)
+from com.sun.star.beans import PropertyValue  # noqa: E402
+from com.sun.star.connection import NoConnectException  # noqa: E402
+
+
+def prop(name, value):
+    p = PropertyValue()
+    p.Name, p.Value = name, value
+    return p
+
+
+def send(obj):
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+
+def start(soffice, profile, pipe):
+    cmd = [soffice, "-env:UserInstallation=" + uno.systemPathToFileUrl(profile), "--headless", "--invisible",
+           "--nocrashreport", "--nodefault", "--nologo", "--nofirststartwizard", "--norestore",
+           "--accept=pipe,name=%s;urp;StarOffice.ComponentContext" % pipe]
+    # Same process group as this driver: the parent kills the whole group on a timeout.
+    office = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    url = "uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            ctx = resolver.resolve(url)
+            break
+        except NoConnectException:
+            if office.poll() is not None:
+                raise RuntimeError("soffice exited with code %s before accepting connections" % office.returncode)
+            if time.monotonic() > deadline:
+                raise RuntimeError("soffice did not accept connections within 60 s")
+            time.sleep(0.05)
+    desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+    return office, desktop
+
+
+LOAD = (prop("Hidden", True), prop("ReadOnly", True), prop("MacroExecutionMode", 0),  # NEVER_EXECUTE
+        prop("UpdateDocMode", 0),  # NO_UPDATE: never follow links (the caller refuses them before anyway)
+        prop("Silent", True))
+
+
+def open_document(desktop, path):
+    doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(path), "_blank", 0, LOAD)
+    if doc is None:
+        raise RuntimeError("LibreOffice could not open the file")
+    if hasattr(doc, "calculateAll"):
+        doc.calculateAll()      # a hard recalculation, whatever the file's cached values say
+    return doc
+
+
+def store(doc, dst, filter_name):
+    doc.storeToURL(uno.systemPathToFileUrl(dst), (prop("FilterName", filter_name), prop("Overwrite", True)))
+
+
+def read_values(doc):
+    """Every non-empty cell of every sheet: {sheet: [[row, col, value], ...]}, errors as their text."""
+    error_flag = uno.getConstantByName("com.sun.star.sheet.FormulaResult.ERROR")
+    out = {}
+    sheets = doc.getSheets()
+    for k in range(sheets.getCount()):
+        sheet = sheets.getByIndex(k)
+        cursor = sheet.createCursor()
+        cursor.gotoEndOfUsedArea(False)
+        end = cursor.getRangeAddress()
+        cells = []
+        if end.EndRow >= 0 and end.EndColumn >= 0:
+            area = sheet.getCellRangeByPosition(0, 0, end.EndColumn, end.EndRow)
+            data, formulas = area.getDataArray(), area.getFormulaArray()
+            for r, (values, texts) in enumerate(zip(data, formulas)):
+                for c, (value, text) in enumerate(zip(values, texts)):
+                    if value == "" and text == "":
+                        continue
+                    cells.append([r, c, value])
+            errors = sheet.queryFormulaCells(error_flag)
+            for address in errors.getRangeAddresses():
+                for r in range(address.StartRow, address.EndRow + 1):
+                    for c in range(address.StartColumn, address.EndColumn + 1):
+                        cell = sheet.getCellByPosition(c, r)
+                        cells.append([r, c, {"error": cell.getError(), "text": cell.getString()}])
+        out[sheet.getName()] = cells
+    return out
+
+
+def main():
+    soffice, profile, pipe = sys.argv[1:4]
+    try:
+        office, desktop = start(soffice, profile, pipe)
+    except Exception as exc:
+        send({"ready": False, "error": str(exc).splitlines()[0] if str(exc) else type(exc).__name__})
+        return 1
+    send({"ready": True})
+    try:
+        for line in sys.stdin:
+            request = json.loads(line)
+            try:
+                doc = open_document(desktop, request["in"])
+                try:
+                    if request.get("out"):
+                        store(doc, request["out"], request["filter"])
+                        send({"ok": True})
+                    else:
+                        send({"ok": True, "sheets": read_values(doc)})
+                finally:
+                    doc.close(True)
+            except Exception as exc:  # UNO raises its own exception types; report one line and go on
+                text = getattr(exc, "Message", "") or str(exc) or type(exc).__name__
+                send({"ok": False, "error": text.strip().splitlines()[0] if text.strip() else type(exc).__name__})
+    finally:
+        try:
+            desktop.terminate()
+        except Exception:  # soffice may already be gone: the parent kills the group anyway
+            pass
+        try:
+            office.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            office.kill()
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.pop("PYTHONPATH", None)
+    sys.exit(main())
