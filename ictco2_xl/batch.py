@@ -410,12 +410,13 @@ class _Progress:
 
 def generate(scenarios, model: str | None, out_dir, *, factor_set: str = "report", overwrite: bool = False,
              jobs: int = 1, verify: str | None = None, progress: bool | None = None,
-             chunk_rows: int = CHUNK_ROWS) -> BatchReport:
+             chunk_rows: int = CHUNK_ROWS, on_verified=None) -> BatchReport:
     """Fill one workbook per scenario row; write summary.csv and summary.xlsx into ``out_dir``.
 
     ``scenarios``: a DataFrame or a .csv/.xlsx path with a ``scenario`` column and one column per input
     (an optional ``model`` column selects the model per row; ``factor_set`` the factor set).
-    ``verify``: 'python' or 'libreoffice' recalculates every written workbook and checks it.
+    ``verify``: 'python' or 'libreoffice' recalculates every written workbook and checks it;
+    ``on_verified(n)`` is called as workbooks are verified (for a progress bar).
     """
     out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -447,7 +448,7 @@ def generate(scenarios, model: str | None, out_dir, *, factor_set: str = "report
                 _drain(item, writer, report, bar, written_files, out, verify)
         bar.close()
         if verify:
-            report.verified = _verify(written_files, verify, report)
+            report.verified = _verify(written_files, verify, report, on_verified)
             _rewrite_statuses(summary_part, written_files)
         report.summary_csv = out / "summary.csv"
         os.replace(summary_part, report.summary_csv)
@@ -488,22 +489,23 @@ def _drain(item, writer, report: BatchReport, bar: _Progress, written_files, out
     bar.update(len(rows))
 
 
-def _verify(written_files, engine: str, report: BatchReport) -> int:
-    from .recalc import check
+def _verify(written_files, engine: str, report: BatchReport, progress=None) -> int:
+    """Recalculate every written workbook with one engine instance (the python engine loads each distinct
+    template once; LibreOffice runs one soffice for all) and mark each row verified or failed."""
+    from .recalc import check_each
     ok = 0
-    step = 40
-    for i in range(0, len(written_files), step):
-        part = written_files[i:i + step]
-        for (rec, _path), rep in zip(part, check([p for _, p in part], engine)):
-            if rep.ok:
-                rec["status"], ok = "verified", ok + 1
-            else:
-                rec["status"] = "error"
-                rec["message"] = f"row {rec['row']}: {engine} recalculation differs: {rep.differences[0]}"
-                report.failed += 1
-                report.written -= 1
-                report.errors.append(rec["message"])
-                print(f"error: {rec['message']}", file=sys.stderr)
+    reports = check_each([p for _, p in written_files], engine, progress=progress)
+    for (rec, _path), rep in zip(written_files, reports):
+        if rep.ok:
+            rec["status"], ok = "verified", ok + 1
+            continue
+        rec["status"] = "error"
+        reason = rep.error if rep.error else f"{engine} recalculation differs: {rep.differences[0]}"
+        rec["message"] = f"row {rec['row']}: {reason}"
+        report.failed += 1
+        report.written -= 1
+        report.errors.append(rec["message"])
+        print(f"error: {rec['message']}", file=sys.stderr)
     return ok
 
 

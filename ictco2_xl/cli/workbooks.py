@@ -1,6 +1,7 @@
 """Commands that write or recalculate workbooks: ``templates``, ``recalc``, ``batch``."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from .common import UsageError
@@ -16,24 +17,30 @@ def cmd_templates(args) -> int:
 
 
 def cmd_recalc(args) -> int:
-    from ..recalc import check, recalculate
-    if not args.check:
-        values = recalculate(args.files, args.engine)
-        for path, cells in values.items():
-            print(f"{path}: {len(cells)} cells recalculated with {args.engine}, no errors")
-        return 0
+    from ..recalc import check_each, recalculate_each
     failed = 0
-    for rep in check(args.files, args.engine):
-        if rep.ok:
+    if not args.check:
+        for path, result in recalculate_each(args.files, args.engine):
+            if isinstance(result, Exception):
+                failed += 1
+                print(f"error: {result}", file=sys.stderr)
+            else:
+                print(f"{path}: {len(result)} cells recalculated with {args.engine}, no errors")
+        return 1 if failed else 0
+    for rep in check_each(args.files, args.engine):
+        if rep.error:
+            failed += 1
+            print(f"error: {rep.error}", file=sys.stderr)
+        elif rep.ok:
             model = " and the Python model" if rep.model else ""
             uncached = f"; {rep.uncached} store no cached value" if rep.uncached else ""
             print(f"{rep.path}: OK ({rep.cells} formula cells, no errors; {rep.cells - rep.uncached} cached values "
                   f"equal {args.engine}{model}{uncached})")
-            continue
-        failed += 1
-        print(f"{rep.path}: {len(rep.differences)} cell(s) differ ({args.engine}):")
-        for d in rep.differences:
-            print(f"  {d}")
+        else:
+            failed += 1
+            print(f"{rep.path}: {len(rep.differences)} cell(s) differ ({args.engine}):")
+            for d in rep.differences:
+                print(f"  {d}")
     return 1 if failed else 0
 
 

@@ -1,9 +1,21 @@
-"""Compare a workbook's cached values with a recalculation, and with the Python model."""
+"""Compare a workbook's cached values with a recalculation, and with the Python model.
+
+Compared: every formula cell that stores a value (with the recalculated value) and, for templates and filled
+workbooks (document property ``ictco2_model``), every value cell of the model's layout (with the Python model
+run on the workbook's inputs); relative tolerance 1e-9 (``REL_TOL``).
+"""
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from ..core.errors import ICTCO2Error
+from .errors import RecalcError
+from .limits import DEFAULT_LIMITS, Limits
+from .scan import WorkbookScan, scan
 
 REL_TOL = 1e-9
 
@@ -29,10 +41,11 @@ class CheckReport:
     cells: int = 0
     uncached: int = 0          # formula cells the file stores no value for (nothing to compare)
     differences: list[Difference] = field(default_factory=list)
+    error: str | None = None   # the workbook was refused or could not be recalculated (one line)
 
     @property
     def ok(self) -> bool:
-        return not self.differences
+        return not self.differences and self.error is None
 
 
 def close(a, b, scale: float = 0.0) -> bool:
@@ -42,53 +55,104 @@ def close(a, b, scale: float = 0.0) -> bool:
     return a == b
 
 
-def workbook_facts(path):
-    """Formula cells with their cached values, and the model id and factor set stored in the file."""
-    from openpyxl import load_workbook
-    wb_f = load_workbook(path)
-    wb_v = load_workbook(path, data_only=True)
-    cached = {}
-    for ws in wb_f.worksheets:
-        for row in ws.iter_rows():
-            for c in row:
-                if c.data_type == "f":
-                    cached[(ws.title, c.coordinate)] = wb_v[ws.title][c.coordinate].value
-    props = {p.name: p.value for p in wb_f.custom_doc_props.props}
+def workbook_facts(path_or_scan):
+    """Formula cells with their cached values, the model id and factor set stored in the file, and the
+    Inputs sheet's constants (by ref)."""
+    facts = path_or_scan if isinstance(path_or_scan, WorkbookScan) else scan(path_or_scan)
+    model_id = facts.props.get("ictco2_model")
     inputs = {}
-    if "ictco2_model" in props and "Inputs" in wb_f.sheetnames:
-        inputs = {(c.coordinate): c.value for row in wb_f["Inputs"].iter_rows() for c in row}
-    return cached, props.get("ictco2_model"), props.get("ictco2_factor_set", "report"), inputs
+    if model_id is not None and "Inputs" in facts.sheets:
+        inputs = {ref: v for (sheet, ref), v in facts.constants.items() if sheet == "Inputs"}
+    return facts.cached, model_id, facts.props.get("ictco2_factor_set", "report"), inputs
 
 
-def compare(path, engine: str, recalculated: dict) -> CheckReport:
+@lru_cache(maxsize=64)
+def _layout(model_id: str, factor_set: str):
+    """The model's layout and the cells compared with a scale (differences of large numbers)."""
     from ..core.models import MODELS
     from ..workbook.layout import TemplateLayout
-    cached, model_id, factor_set, input_cells = workbook_facts(path)
+    layout = TemplateLayout(MODELS[model_id], factor_set)
+    scales = {(c.sheet, c.ref): c.source[3] for c in layout.cells if c.source[0] == "diff"}
+    return layout, scales
+
+
+def compare(path, engine: str, recalculated: dict, facts: WorkbookScan | None = None) -> CheckReport:
+    from ..core.models import MODELS
+    cached, model_id, factor_set, input_cells = workbook_facts(facts if facts is not None else path)
     report = CheckReport(Path(path), engine, model_id)
-    scales = {}
-    expected = {}
+    scales, expected = {}, {}
     if model_id in MODELS:
-        layout = TemplateLayout(MODELS[model_id], factor_set)
+        try:
+            layout, scales = _layout(model_id, factor_set)
+        except ICTCO2Error as exc:
+            report.error = f"{path}: its factor set {factor_set!r} cannot be used: {exc}"
+            return report
         given = {}
         for name, cell in layout.inputs.items():
             value = input_cells.get(cell.ref)
-            if not (isinstance(value, str) and value.startswith("=")) and value is not None:
+            if value is not None and not (isinstance(value, str) and value.startswith("=")):
                 given[name] = value
-        expected = layout.values(given)
-        for cell in layout.cells:
-            if cell.source[0] == "diff":
-                scales[(cell.sheet, cell.ref)] = cell.source[3]
+        try:
+            expected = layout.values(given)
+        except (ICTCO2Error, ValueError, TypeError) as exc:
+            report.error = f"{path}: the Python model cannot run on the workbook's inputs: {exc}"
+            return report
     for key, cache in cached.items():
         report.cells += 1
         if cache is None:   # e.g. written by openpyxl without values: Excel computes it on open
             report.uncached += 1
             continue
         new = recalculated.get(key)
-        scale = scales.get(key, 0.0)
-        if not close(cache, new, scale):
+        if not close(cache, new, scales.get(key, 0.0)):
             report.differences.append(Difference(*key, "cache", cache, new))
     for key, value in expected.items():
         new = recalculated.get(key)
         if not close(value, new, scales.get(key, 0.0)):
             report.differences.append(Difference(*key, "model", value, new))
     return report
+
+
+def check_each(paths: Iterable, engine: str = "python", timeout: float | None = None,
+               progress: Callable[[int], None] | None = None, limits: Limits = DEFAULT_LIMITS
+               ) -> Iterator[CheckReport]:
+    """One report per workbook, in order; a workbook refused or failing to recalculate gets ``error`` set and
+    the others go on. ``progress(1)`` is called after each workbook."""
+    paths = [Path(p) for p in paths]
+    read: dict[Path, WorkbookScan] = {}
+
+    def facts_for(p: Path) -> WorkbookScan:
+        read[p] = scan(p, limits)
+        return read[p]
+
+    if engine == "python":
+        from .formulas_engine import PythonEngine
+        py = PythonEngine(limits)
+
+        def results():
+            for p in paths:
+                try:
+                    yield p, py.values(p, facts_for(p))
+                except RecalcError as exc:
+                    yield p, exc
+                if progress is not None:
+                    progress(1)
+        pairs = results()
+    elif engine == "libreoffice":
+        from . import libreoffice
+        pairs = _each_libreoffice(libreoffice, paths, timeout, progress, limits, facts_for)
+    else:
+        raise ValueError(f"engine must be one of python, libreoffice, got {engine!r}")
+    for p, result in pairs:
+        facts = read.pop(p, None)
+        if isinstance(result, Exception):
+            yield CheckReport(p, engine, facts.props.get("ictco2_model") if facts else None, error=str(result))
+        else:
+            yield compare(p, engine, result, facts)
+
+
+def _each_libreoffice(libreoffice, paths, timeout, progress, limits, facts_for):
+    with libreoffice.session(timeout, limits) as lo:
+        yield from lo.values_each(paths, progress, facts_for)
+
+
+__all__ = ["CheckReport", "Difference", "REL_TOL", "check_each", "close", "compare", "workbook_facts"]

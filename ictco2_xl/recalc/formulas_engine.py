@@ -4,6 +4,15 @@ function registered, so templates and workbooks calling =LOGISTICS_REDUCTION(...
     from ictco2_xl.recalc.formulas_engine import calculate
     values = calculate("workbooks/udf_demo.xlsx")      # {"Demo!C5": 101804.85, ...}
 
+Loading a workbook into `formulas` costs far more than calculating it, so ``PythonEngine`` keeps loaded
+models by *signature* (sheets, defined names, tables and every formula with its cell: ``scan.WorkbookScan``):
+a workbook whose signature matches one already loaded - every filled copy of a template - is calculated from
+that model with its differing constants given as input overrides, which the engine treats exactly like the
+file's own values. A changed formula, a constant that disappears or appears where the loaded workbook has an
+empty cell, or an unusual sheet name, means a full load instead. Every workbook is read by ``scan`` first, so
+external references, DDE and DTDs are refused before `formulas` (which would follow an external reference
+and read the other file) sees the file; formula cells left without a value (a circular reference) are an error.
+
 The functions are those of ``ictco2_xl.excel.worksheet`` (the same callables xlwings serves to Excel).
 Limits of the engine: a formula whose result spans several cells must be an array formula (``{=...}``
 over the result range); an omitted argument (``=F(,2)``) reaches a function as 0, so ``calculate``
@@ -12,19 +21,24 @@ cell) to mean "default", which works in Excel too.
 """
 from __future__ import annotations
 
+import collections
+import contextlib
 import os
+import threading
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Iterable, Iterator, Mapping
 
 import formulas
 import numpy as np
 import schedula as sh
 from formulas.functions import wrap_func
 from formulas.tokens.operand import XlError
-from openpyxl.utils import get_column_letter
+from schedula.utils.exc import DispatcherAbort
 
 from ..excel.worksheet import build_functions
 from .errors import ERRORS, RecalcError
+from .limits import DEFAULT_LIMITS, Limits, WorkbookRefused
+from .scan import Key, WorkbookScan, column_letter, scan
 
 os.environ.setdefault("TQDM_DISABLE", "1")  # formulas reports progress with tqdm; keep CI logs clean
 
@@ -36,7 +50,7 @@ class WorkbookErrors(RecalcError):
 
     def __init__(self, path, problem: str, cells: Mapping[str, str]):
         self.cells = dict(cells)
-        shown = "; ".join(f"{k}: {v}" for k, v in list(self.cells.items())[:10])
+        shown = "; ".join(f"{k}: {v}" if v else k for k, v in list(self.cells.items())[:10])
         more = f" and {len(self.cells) - 10} more" if len(self.cells) > 10 else ""
         super().__init__(f"{path}: {len(self.cells)} cell(s) {problem}: {shown}{more}")
 
@@ -89,6 +103,9 @@ def as_formulas_function(function: Callable) -> Callable:
     return wrap_func(call)
 
 
+_REGISTERED: list[str] = []
+
+
 def register_functions(functions: Mapping[str, Callable] | None = None) -> list[str]:
     """Register worksheet functions (default: every ictco2_xl one) in formulas' global function table."""
     functions = build_functions() if functions is None else functions
@@ -96,6 +113,12 @@ def register_functions(functions: Mapping[str, Callable] | None = None) -> list[
     for name, function in functions.items():
         table[name.upper()] = as_formulas_function(function)
     return list(functions)
+
+
+def _register_once() -> list[str]:
+    if not _REGISTERED:
+        _REGISTERED[:] = register_functions()
+    return _REGISTERED
 
 
 def _plain(value):
@@ -106,7 +129,7 @@ def _plain(value):
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _cells(solution, sheet_names: Mapping[str, str]) -> dict[str, object]:
+def _cells(solution, sheet_names: Mapping[str, str]) -> dict[Key, object]:
     out = {}
     for ranges in solution.values():
         info = ranges.ranges[0] if getattr(ranges, "ranges", None) else {}
@@ -116,8 +139,179 @@ def _cells(solution, sheet_names: Mapping[str, str]) -> dict[str, object]:
         top, left = int(info["r1"]), int(info["n1"])
         for i, row in enumerate(np.atleast_2d(ranges.value)):
             for j, value in enumerate(row):
-                out[f"{sheet}!{get_column_letter(left + j)}{top + i}"] = _plain(value)
+                out[(sheet, f"{column_letter(left + j)}{top + i}")] = _plain(value)
     return out
+
+
+def _flat(values: Mapping[Key, object]) -> dict[str, object]:
+    return {f"{s}!{r}": v for (s, r), v in values.items()}
+
+
+class _Loaded:
+    """One workbook loaded into `formulas`. ``run`` recalculates a workbook of the same signature: the constants
+    that differ from the loaded ones (and any that differed before: the set only grows, so it settles) become
+    the inputs of a function compiled once per set (``ExcelModel.compile``: it keeps the values of the cells that
+    do not depend on those inputs and recomputes only the others)."""
+
+    def __init__(self, path: Path, facts: WorkbookScan):
+        self.name = path.name
+        try:
+            self.model = formulas.ExcelModel().loads(str(path)).finish()
+        except Exception as exc:  # formulas raises many types on files it cannot read
+            raise RecalcError(f"{path}: cannot load into the formulas engine: {type(exc).__name__}: "
+                              f"{str(exc).splitlines()[0] if str(exc) else ''}") from None
+        self.sheets = {n.upper(): n for n in facts.sheets}
+        self.constants = facts.constants
+        self.nodes = self.model.dsp.nodes
+        self.varying: set[Key] = set()
+        self._pipes: dict[tuple[Key, ...], object] = {}
+        self._outputs: list[str] | None = None     # every node of a full solution, once calculated
+
+    def node(self, key: Key) -> str:
+        return f"'[{self.name}]{key[0].upper()}'!{key[1]}"
+
+    def differing(self, facts: WorkbookScan) -> set[Key] | None:
+        """The constants of ``facts`` that differ from the loaded workbook's, or None if a full load is needed."""
+        base, out = self.constants, set()
+        if len(facts.constants) < len(base) or any(key not in facts.constants for key in base):
+            return None                       # a constant became empty
+        for key, value in facts.constants.items():
+            old = base.get(key, _MISSING)
+            if old == value and type(old) is type(value):
+                continue
+            if self.node(key) not in self.nodes or (isinstance(value, str) and value in ERRORS):
+                return None                   # an empty cell got a value, or an error constant (not a text)
+            out.add(key)
+        return out
+
+    def run(self, constants: Mapping[Key, object], changed: set[Key], seconds: float, path: Path) -> dict[Key, object]:
+        """Values of every cell of a workbook of the same signature whose ``constants`` differ from the loaded
+        ones at ``changed`` (from ``differing``)."""
+        self.varying |= changed
+        if self._outputs is None or not self.varying:
+            full = self.calculate({}, seconds, path)   # also names every node the compiled runs return
+            if not self.varying:
+                return full
+        keys = tuple(sorted(self.varying))
+        pipe = self._pipes.get(keys)
+        if pipe is None:
+            nodes = [self.node(k) for k in keys]
+            try:
+                pipe = self.model.compile(inputs=nodes, outputs=[n for n in self._outputs if n not in set(nodes)])
+            except Exception:  # an unusual workbook `formulas` cannot compile: calculate it whole each time
+                pipe = False
+            self._pipes[keys] = pipe
+        given = [constants[k] for k in keys]
+        if pipe is False:
+            return self.calculate({self.node(k): v for k, v in zip(keys, given)}, seconds, path)
+        with _deadline(seconds, path) as stop:
+            results = pipe(*map(_as_loaded, given), _stopper=stop)
+        out = _cells(dict(zip(pipe.outputs, results)), self.sheets)
+        out.update(zip(keys, given))
+        return out
+
+    def calculate(self, inputs: Mapping[str, object], seconds: float, path: Path) -> dict[Key, object]:
+        """All cells, by a full dispatch with ``inputs`` (node -> value)."""
+        with _deadline(seconds, path) as stop:
+            solution = self.model.calculate(inputs={k: _as_loaded(v) for k, v in inputs.items()}, stopper=stop)
+        if self._outputs is None and not inputs:
+            self._outputs = list(solution)
+        return _cells(solution, self.sheets)
+
+
+def _as_loaded(value):
+    """A constant as `formulas` reads it from a file (it rounds floats to 15 decimals when loading)."""
+    return round(value, 15) if isinstance(value, float) else value
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float, path: Path):
+    """A stopper event set after ``seconds``: `formulas` (schedula) aborts the calculation at its next step."""
+    stop = threading.Event()
+    timer = threading.Timer(seconds, stop.set)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield stop
+    except DispatcherAbort:
+        raise RecalcError(f"{path}: the python engine did not finish within {seconds:g} s (the limit per "
+                          "workbook); try --engine libreoffice") from None
+    finally:
+        timer.cancel()
+
+
+_MISSING = object()
+
+
+class PythonEngine:
+    """Recalculate many workbooks; those sharing a signature load once (see the module's docstring).
+
+    ``keep``: how many loaded models to keep (least recently used go first). ``loads`` and ``reuses`` count
+    full loads and override runs (the tests and the benchmark read them)."""
+
+    def __init__(self, limits: Limits = DEFAULT_LIMITS, keep: int = 16):
+        _register_once()
+        self.limits, self.keep = limits, keep
+        self._models: collections.OrderedDict[str, _Loaded] = collections.OrderedDict()
+        self.loads = self.reuses = 0
+
+    def values(self, path, facts: WorkbookScan | None = None, fail_on=ERRORS) -> dict[Key, object]:
+        """Every cell's value, keyed by (sheet, ref). Raises ``WorkbookRefused`` (unsafe or too large),
+        ``WorkbookErrors`` (cells calculate to an error in ``fail_on``, omitted arguments, a circular
+        reference) or ``RecalcError``."""
+        path = Path(path)
+        facts = facts if facts is not None else scan(path, self.limits)
+        if len(facts.formulas) > self.limits.python_formulas:
+            raise WorkbookRefused(f"{path}: {len(facts.formulas):,} formula cells, above the python engine's limit "
+                                  f"of {self.limits.python_formulas:,} per workbook; use --engine libreoffice")
+        signature = facts.signature
+        loaded = self._models.get(signature)
+        changed = loaded.differing(facts) if loaded is not None else None
+        if changed is None:
+            _refuse_omitted(path, facts)
+            loaded, changed = _Loaded(path, facts), set()
+            self.loads += 1
+            if signature not in self._models:
+                self._models[signature] = loaded
+                while len(self._models) > self.keep:
+                    self._models.popitem(last=False)
+        else:
+            self._models.move_to_end(signature)
+            self.reuses += 1
+        values = loaded.run(facts.constants, changed, self.limits.seconds, path)
+        _refuse_uncalculated(path, facts, values, fail_on)
+        return values
+
+    def recalculate_each(self, paths: Iterable, progress: Callable[[int], None] | None = None
+                         ) -> Iterator[tuple[Path, dict | RecalcError]]:
+        """(path, values) per workbook, or (path, error) for one that fails; ``progress(1)`` after each."""
+        for p in paths:
+            try:
+                yield Path(p), self.values(p)
+            except RecalcError as exc:
+                yield Path(p), exc
+            if progress is not None:
+                progress(1)
+
+
+def _refuse_omitted(path: Path, facts: WorkbookScan) -> None:
+    registered = _register_once()
+    omitted = {f"{s}!{r}": (f"={text} leaves out an argument, which this engine would read as 0; "
+                            'write "" for the default')
+               for (s, r), (_attrs, text) in facts.formulas.items()
+               if text and omitted_arguments("=" + text, registered)}
+    if omitted:
+        raise WorkbookErrors(path, "omit arguments", omitted)
+
+
+def _refuse_uncalculated(path: Path, facts: WorkbookScan, values: Mapping[Key, object], fail_on) -> None:
+    missing = [f"{s}!{r}" for (s, r) in facts.formulas if (s, r) not in values]
+    if missing:
+        raise WorkbookErrors(path, "not calculated: a circular reference (cells that refer to themselves, "
+                             "directly or through other cells, and cells that depend on them)", dict.fromkeys(missing, ""))
+    bad = {f"{s}!{r}": v for (s, r), v in values.items() if isinstance(v, str) and v in fail_on}
+    if bad:
+        raise WorkbookErrors(path, "calculated to an error", bad)
 
 
 def calculate(path, fail_on=FAIL_ON) -> dict[str, object]:
@@ -127,64 +321,43 @@ def calculate(path, fail_on=FAIL_ON) -> dict[str, object]:
     :class:`WorkbookErrors` if any cell calculates to one of ``fail_on`` (by default #NAME?, an unknown
     function, and #VALUE!, a call that failed), so a broken workbook never passes silently.
     """
-    from openpyxl import load_workbook
-
-    path = Path(path)
-    registered = register_functions()
-    book = load_workbook(path)
-    omitted = {}
-    for ws in book.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                text = getattr(cell.value, "text", cell.value)
-                if cell.data_type == "f" and isinstance(text, str) and omitted_arguments(text, registered):
-                    omitted[f"{ws.title}!{cell.coordinate}"] = (f"{text} leaves out an argument, which this engine "
-                                                                'would read as 0; write "" for the default')
-    if omitted:
-        raise WorkbookErrors(path, "omit arguments", omitted)
-    model = formulas.ExcelModel().loads(str(path)).finish()
-    cells = _cells(model.calculate(), {n.upper(): n for n in book.sheetnames})
-    bad = {k: v for k, v in cells.items() if v in fail_on}
-    if bad:
-        raise WorkbookErrors(path, "calculated to an error", bad)
-    return cells
-
-
-def _keyed(cells: dict[str, object]) -> dict[tuple[str, str], object]:
-    return {tuple(k.rsplit("!", 1)): v for k, v in cells.items()}
+    return _flat(PythonEngine().values(path, fail_on=fail_on))
 
 
 class PythonWorkbook:
     """One workbook loaded into `formulas`; recalculate it any number of times with changed inputs."""
 
-    def __init__(self, path):
-        from openpyxl import load_workbook
+    def __init__(self, path, limits: Limits = DEFAULT_LIMITS):
+        _register_once()
+        self.path, self.limits = Path(path), limits
+        self.facts = scan(self.path, limits)
+        _refuse_omitted(self.path, self.facts)
+        self._loaded = _Loaded(self.path, self.facts)
 
-        register_functions()
-        self.path = Path(path)
-        self._sheets = {n.upper(): n for n in load_workbook(self.path, read_only=True).sheetnames}
-        try:
-            self._model = formulas.ExcelModel().loads(str(self.path)).finish()
-        except Exception as exc:  # formulas raises many types on unreadable files
-            raise RecalcError(f"{self.path.name}: cannot load into the formulas engine: {exc}") from exc
-
-    def calculate(self, overrides: dict[tuple[str, str], float] | None = None) -> dict[tuple[str, str], object]:
-        """Values of every cell, keyed by (sheet, ref); ``overrides`` sets input cells first."""
-        book = f"[{self.path.name}]"
-        inputs = {f"'{book}{s.upper()}'!{r}": v for (s, r), v in (overrides or {}).items()}
-        solution = self._model.calculate(inputs=inputs) if inputs else self._model.calculate()
-        out = _keyed(_cells(solution, self._sheets))
-        errors = {k: v for k, v in out.items() if v in ERRORS}
-        if errors:
-            listed = ", ".join(f"{s}!{r}={v}" for (s, r), v in sorted(errors.items())[:10])
-            raise RecalcError(f"{self.path.name}: the formulas engine produced errors: {listed}")
-        return out
+    def calculate(self, overrides: dict[Key, float] | None = None) -> dict[Key, object]:
+        """Values of every cell, keyed by (sheet, ref); ``overrides`` sets input cells first (constant cells
+        go through a compiled function, as ``PythonEngine`` does; others through a full dispatch)."""
+        overrides, loaded = dict(overrides or {}), self._loaded
+        if all(k in loaded.constants for k in overrides):
+            values = loaded.run(collections.ChainMap(overrides, loaded.constants), set(overrides), self.limits.seconds,
+                                self.path)
+        else:
+            values = loaded.calculate({loaded.node(k): v for k, v in overrides.items()}, self.limits.seconds,
+                                      self.path)
+        _refuse_uncalculated(self.path, self.facts, values, ERRORS)
+        return values
 
 
-def recalculate(paths) -> dict[Path, dict[tuple[str, str], object]]:
+def recalculate(paths, progress: Callable[[int], None] | None = None, limits: Limits = DEFAULT_LIMITS
+                ) -> dict[Path, dict[Key, object]]:
     """Every cell of every file, keyed by (sheet, ref); any Excel error cell raises :class:`RecalcError`."""
-    return {Path(p): _keyed(calculate(p, fail_on=ERRORS)) for p in paths}
+    out = {}
+    for path, result in PythonEngine(limits).recalculate_each(paths, progress):
+        if isinstance(result, Exception):
+            raise result
+        out[path] = result
+    return out
 
 
-__all__ = ["FAIL_ON", "PythonWorkbook", "WorkbookErrors", "as_formulas_function", "calculate", "omitted_arguments",
-           "recalculate", "register_functions"]
+__all__ = ["FAIL_ON", "PythonEngine", "PythonWorkbook", "WorkbookErrors", "as_formulas_function", "calculate",
+           "omitted_arguments", "recalculate", "register_functions"]
