@@ -39,8 +39,8 @@ def recalculate_each(paths, engine: str = "python", timeout: float | None = None
     others go on."""
     paths = [Path(p) for p in paths]
     if _engine(engine) == "python":
-        from .formulas_engine import PythonEngine
-        return PythonEngine(limits).recalculate_each(paths, progress)
+        from .formulas_engine import shared_engine
+        return shared_engine(limits).recalculate_each(paths, progress)
     return libreoffice.recalculate_each(paths, timeout, progress, limits)
 
 

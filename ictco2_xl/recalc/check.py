@@ -125,8 +125,8 @@ def check_each(paths: Iterable, engine: str = "python", timeout: float | None = 
         return read[p]
 
     if engine == "python":
-        from .formulas_engine import PythonEngine
-        py = PythonEngine(limits)
+        from .formulas_engine import shared_engine
+        py = shared_engine(limits)
 
         def results():
             for p in paths:

@@ -148,10 +148,9 @@ def _flat(values: Mapping[Key, object]) -> dict[str, object]:
 
 
 class _Loaded:
-    """One workbook loaded into `formulas`. ``run`` recalculates a workbook of the same signature: the constants
-    that differ from the loaded ones (and any that differed before: the set only grows, so it settles) become
-    the inputs of a function compiled once per set (``ExcelModel.compile``: it keeps the values of the cells that
-    do not depend on those inputs and recomputes only the others)."""
+    """One workbook loaded into `formulas`; ``run`` recalculates a workbook of the same signature by giving the
+    constants that differ from the loaded ones as inputs (``ExcelModel.compile``, which recomputes only the cells
+    depending on them, was measured no faster here: nearly every formula of a template depends on its inputs)."""
 
     def __init__(self, path: Path, facts: WorkbookScan):
         self.name = path.name
@@ -163,59 +162,30 @@ class _Loaded:
         self.sheets = {n.upper(): n for n in facts.sheets}
         self.constants = facts.constants
         self.nodes = self.model.dsp.nodes
-        self.varying: set[Key] = set()
-        self._pipes: dict[tuple[Key, ...], object] = {}
-        self._outputs: list[str] | None = None     # every node of a full solution, once calculated
 
     def node(self, key: Key) -> str:
         return f"'[{self.name}]{key[0].upper()}'!{key[1]}"
 
-    def differing(self, facts: WorkbookScan) -> set[Key] | None:
-        """The constants of ``facts`` that differ from the loaded workbook's, or None if a full load is needed."""
-        base, out = self.constants, set()
+    def differing(self, facts: WorkbookScan) -> dict[str, object] | None:
+        """Inputs (node -> value) that turn the loaded workbook into ``facts``' one: every constant that differs;
+        None if a full load is needed."""
+        base, out = self.constants, {}
         if len(facts.constants) < len(base) or any(key not in facts.constants for key in base):
             return None                       # a constant became empty
         for key, value in facts.constants.items():
             old = base.get(key, _MISSING)
             if old == value and type(old) is type(value):
                 continue
-            if self.node(key) not in self.nodes or (isinstance(value, str) and value in ERRORS):
+            node = self.node(key)
+            if node not in self.nodes or (isinstance(value, str) and value in ERRORS):
                 return None                   # an empty cell got a value, or an error constant (not a text)
-            out.add(key)
-        return out
-
-    def run(self, constants: Mapping[Key, object], changed: set[Key], seconds: float, path: Path) -> dict[Key, object]:
-        """Values of every cell of a workbook of the same signature whose ``constants`` differ from the loaded
-        ones at ``changed`` (from ``differing``)."""
-        self.varying |= changed
-        if self._outputs is None or not self.varying:
-            full = self.calculate({}, seconds, path)   # also names every node the compiled runs return
-            if not self.varying:
-                return full
-        keys = tuple(sorted(self.varying))
-        pipe = self._pipes.get(keys)
-        if pipe is None:
-            nodes = [self.node(k) for k in keys]
-            try:
-                pipe = self.model.compile(inputs=nodes, outputs=[n for n in self._outputs if n not in set(nodes)])
-            except Exception:  # an unusual workbook `formulas` cannot compile: calculate it whole each time
-                pipe = False
-            self._pipes[keys] = pipe
-        given = [constants[k] for k in keys]
-        if pipe is False:
-            return self.calculate({self.node(k): v for k, v in zip(keys, given)}, seconds, path)
-        with _deadline(seconds, path) as stop:
-            results = pipe(*map(_as_loaded, given), _stopper=stop)
-        out = _cells(dict(zip(pipe.outputs, results)), self.sheets)
-        out.update(zip(keys, given))
+            out[node] = value
         return out
 
     def calculate(self, inputs: Mapping[str, object], seconds: float, path: Path) -> dict[Key, object]:
-        """All cells, by a full dispatch with ``inputs`` (node -> value)."""
+        """All cells, by one dispatch with ``inputs`` (node -> value) in place of the loaded constants."""
         with _deadline(seconds, path) as stop:
             solution = self.model.calculate(inputs={k: _as_loaded(v) for k, v in inputs.items()}, stopper=stop)
-        if self._outputs is None and not inputs:
-            self._outputs = list(solution)
         return _cells(solution, self.sheets)
 
 
@@ -266,10 +236,10 @@ class PythonEngine:
                                   f"of {self.limits.python_formulas:,} per workbook; use --engine libreoffice")
         signature = facts.signature
         loaded = self._models.get(signature)
-        changed = loaded.differing(facts) if loaded is not None else None
-        if changed is None:
+        inputs = loaded.differing(facts) if loaded is not None else None
+        if inputs is None:
             _refuse_omitted(path, facts)
-            loaded, changed = _Loaded(path, facts), set()
+            loaded, inputs = _Loaded(path, facts), {}
             self.loads += 1
             if signature not in self._models:
                 self._models[signature] = loaded
@@ -278,7 +248,7 @@ class PythonEngine:
         else:
             self._models.move_to_end(signature)
             self.reuses += 1
-        values = loaded.run(facts.constants, changed, self.limits.seconds, path)
+        values = loaded.calculate(inputs, self.limits.seconds, path)
         _refuse_uncalculated(path, facts, values, fail_on)
         return values
 
@@ -292,6 +262,18 @@ class PythonEngine:
                 yield Path(p), exc
             if progress is not None:
                 progress(1)
+
+
+_SHARED: dict[Limits, PythonEngine] = {}
+
+
+def shared_engine(limits: Limits = DEFAULT_LIMITS) -> PythonEngine:
+    """One engine per process (and limits): templates loaded while checking one batch stay loaded for the next
+    (``check``, ``recalculate`` and ``batch --verify`` use it). Safe, since every workbook's constants are compared
+    with the loaded ones; at most eight models are kept."""
+    if limits not in _SHARED:
+        _SHARED[limits] = PythonEngine(limits, keep=8)
+    return _SHARED[limits]
 
 
 def _refuse_omitted(path: Path, facts: WorkbookScan) -> None:
@@ -308,7 +290,8 @@ def _refuse_uncalculated(path: Path, facts: WorkbookScan, values: Mapping[Key, o
     missing = [f"{s}!{r}" for (s, r) in facts.formulas if (s, r) not in values]
     if missing:
         raise WorkbookErrors(path, "not calculated: a circular reference (cells that refer to themselves, "
-                             "directly or through other cells, and cells that depend on them)", dict.fromkeys(missing, ""))
+                             "directly or through other cells, and cells that depend on them)",
+                             dict.fromkeys(missing, ""))
     bad = {f"{s}!{r}": v for (s, r), v in values.items() if isinstance(v, str) and v in fail_on}
     if bad:
         raise WorkbookErrors(path, "calculated to an error", bad)
@@ -335,15 +318,10 @@ class PythonWorkbook:
         self._loaded = _Loaded(self.path, self.facts)
 
     def calculate(self, overrides: dict[Key, float] | None = None) -> dict[Key, object]:
-        """Values of every cell, keyed by (sheet, ref); ``overrides`` sets input cells first (constant cells
-        go through a compiled function, as ``PythonEngine`` does; others through a full dispatch)."""
-        overrides, loaded = dict(overrides or {}), self._loaded
-        if all(k in loaded.constants for k in overrides):
-            values = loaded.run(collections.ChainMap(overrides, loaded.constants), set(overrides), self.limits.seconds,
-                                self.path)
-        else:
-            values = loaded.calculate({loaded.node(k): v for k, v in overrides.items()}, self.limits.seconds,
-                                      self.path)
+        """Values of every cell, keyed by (sheet, ref); ``overrides`` sets input cells first."""
+        loaded = self._loaded
+        values = loaded.calculate({loaded.node(k): v for k, v in (overrides or {}).items()}, self.limits.seconds,
+                                  self.path)
         _refuse_uncalculated(self.path, self.facts, values, ERRORS)
         return values
 
@@ -352,7 +330,7 @@ def recalculate(paths, progress: Callable[[int], None] | None = None, limits: Li
                 ) -> dict[Path, dict[Key, object]]:
     """Every cell of every file, keyed by (sheet, ref); any Excel error cell raises :class:`RecalcError`."""
     out = {}
-    for path, result in PythonEngine(limits).recalculate_each(paths, progress):
+    for path, result in shared_engine(limits).recalculate_each(paths, progress):
         if isinstance(result, Exception):
             raise result
         out[path] = result
@@ -360,4 +338,4 @@ def recalculate(paths, progress: Callable[[int], None] | None = None, limits: Li
 
 
 __all__ = ["FAIL_ON", "PythonEngine", "PythonWorkbook", "WorkbookErrors", "as_formulas_function", "calculate",
-           "omitted_arguments", "recalculate", "register_functions"]
+           "omitted_arguments", "recalculate", "register_functions", "shared_engine"]

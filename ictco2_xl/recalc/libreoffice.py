@@ -61,7 +61,8 @@ class Session:
         if method == "uno" and self.python is None:
             raise LibreOfficeUnavailable(f"no Python here can import uno (LibreOffice's bridge); {UNO_HINT}")
         self.method, self._auto = ("uno" if self.python else "convert"), method is None
-        self.limits, self.timeout, self._timeout_given = limits, timeout if timeout is not None else limits.seconds, timeout
+        self.limits, self._timeout_given = limits, timeout
+        self.timeout = timeout if timeout is not None else limits.seconds
         self.workers = max(1, workers or WORKERS)
         self._drivers: list[Driver] = []
         self.started = 0       # soffice processes started (for tests)
