@@ -1,6 +1,6 @@
 """Shared fixtures.
 
-LibreOffice, shared by the whole test session (issue 10: the suite must stay fast on a 2-core machine):
+LibreOffice is shared by the whole test session (issue 10: the suite must stay fast on a 2-core machine):
 
 - ``_shared_libreoffice`` (autouse, session scope) wraps the session in ``libreoffice.keep_alive()``, so every
   call of ``recalc.recalculate(..., "libreoffice")``, ``recalc.check(..., "libreoffice")``,
@@ -12,8 +12,17 @@ LibreOffice, shared by the whole test session (issue 10: the suite must stay fas
   ``libreoffice_session.convert(paths, out_dir, "pdf")`` recalculates and stores every workbook as PDF
   (``"xlsx"`` or any LibreOffice filter name also work); ``libreoffice_session.values(path)`` returns
   {(sheet, ref): value}. Pass many files per call: each call keeps both soffice processes busy.
-- ``needs_soffice``: marks (``libreoffice`` marker and a skip with the install hint) for such tests.
+- ``libreoffice_background_job(fixture_name)`` registers, at import of a test module, a function
+  ``build(folder) -> (paths, extra)`` whose workbooks LibreOffice recalculates in a background thread from
+  the start of the session (its own soffice, on the core the single-threaded test run leaves idle), if a
+  selected test uses ``fixture_name``. ``background_libreoffice(fixture_name)`` (a session fixture's
+  value: call it) waits and returns ``(extra, {path: values or RecalcError})``. test_recalc.py uses it for
+  its 832 workbooks.
+- ``needs_soffice``: marks (``libreoffice`` marker and a skip with the install hint) for such tests;
+  ``with_soffice`` applies them as a decorator.
 """
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from ictco2_xl.core.models import MODELS
@@ -23,6 +32,14 @@ from ictco2_xl.recalc.soffice import INSTALL_HINT, soffice_path
 needs_soffice = [pytest.mark.libreoffice,
                  pytest.mark.skipif(soffice_path() is None, reason=f"LibreOffice (soffice) is not installed: "
                                     f"{INSTALL_HINT} (.ci/run installs it)")]
+_BACKGROUND_JOBS = {}
+
+
+def with_soffice(test):
+    """Decorator form of ``needs_soffice``."""
+    for mark in needs_soffice:
+        test = mark(test)
+    return test
 
 
 def pytest_make_parametrize_id(config, val, argname):
@@ -48,3 +65,43 @@ def libreoffice_session(_shared_libreoffice):
         pytest.skip(f"LibreOffice (soffice) is not installed: {INSTALL_HINT}")
     with libreoffice.session() as shared:
         yield shared
+
+
+def libreoffice_background_job(fixture_name):
+    """Decorator: ``build(folder) -> (paths, extra)`` is recalculated in the background (see the docstring)."""
+    def register(build):
+        _BACKGROUND_JOBS[fixture_name] = build
+        return build
+    return register
+
+
+def _run_job(session, build, folder):
+    paths, extra = build(folder)
+    return extra, dict(session.values_each(paths))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _libreoffice_background(request, tmp_path_factory):
+    selected = [name for name in _BACKGROUND_JOBS
+                if any(name in getattr(item, "fixturenames", ()) for item in request.session.items)]
+    if not selected or soffice_path() is None:
+        yield {}
+        return
+    session = libreoffice.Session(workers=1)
+    pool = ThreadPoolExecutor(1, thread_name_prefix="libreoffice-background")
+    futures = {name: pool.submit(_run_job, session, _BACKGROUND_JOBS[name], tmp_path_factory.mktemp(name))
+               for name in selected}
+    try:
+        yield futures
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        session.close()
+
+
+@pytest.fixture(scope="session")
+def background_libreoffice(_libreoffice_background):
+    def result(fixture_name):
+        if soffice_path() is None:
+            pytest.skip(f"LibreOffice (soffice) is not installed: {INSTALL_HINT}")
+        return _libreoffice_background[fixture_name].result()
+    return result

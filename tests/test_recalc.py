@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import libreoffice_background_job, needs_soffice, with_soffice
 from ictco2_xl.cli import main
 from ictco2_xl.core.models import MODELS
 from ictco2_xl.core.sampling import random_inputs
@@ -19,15 +20,6 @@ from ictco2_xl.workbook.package import read_package, set_cell_values, sheet_part
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates"
 RANDOM_SETS = 25
-needs_soffice = [pytest.mark.libreoffice,
-                 pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) is not installed: "
-                                    "apt-get install -y libreoffice-calc-nogui (.ci/run installs it)")]
-
-
-def with_soffice(test):
-    for mark in needs_soffice:
-        test = mark(test)
-    return test
 
 
 def random_sets(model, n=RANDOM_SETS, seed=0):
@@ -62,13 +54,10 @@ def test_python_engine_equals_model_for_defaults_and_random_inputs(mid):
         assert_matches(layout, layout.values(inputs), book.calculate(overrides), f"{mid} random set {k}")
 
 
-@pytest.fixture(scope="module")
-def libreoffice_results(tmp_path_factory):
-    """Every template at its defaults plus 25 filled copies per model, recalculated in one call (the test
-    session's shared soffice processes, see conftest.py)."""
-    if soffice_path() is None:
-        pytest.skip("LibreOffice (soffice) is not installed: apt-get install -y libreoffice-calc-nogui")
-    folder = tmp_path_factory.mktemp("lo-inputs")
+@libreoffice_background_job("libreoffice_results")
+def libreoffice_cases(folder):
+    """Every template at its defaults plus 25 filled copies per model: recalculated by LibreOffice in the
+    background from the start of the test session (conftest.py), while the other tests run."""
     cases = {}
     for mid, model in MODELS.items():
         template = (TEMPLATES / f"{mid}.xlsx").read_bytes()
@@ -81,7 +70,14 @@ def libreoffice_results(tmp_path_factory):
             path = folder / f"{mid}__{k:02d}.xlsx"
             path.write_bytes(filler.fill(inputs, f"random set {k}"))
             cases[path] = (layout, layout.values(inputs))
-    values = recalculate(list(cases), "libreoffice")
+    return list(cases), cases
+
+
+@pytest.fixture(scope="module")
+def libreoffice_results(background_libreoffice):
+    cases, values = background_libreoffice("libreoffice_results")
+    failed = {p.name: str(v) for p, v in values.items() if isinstance(v, Exception)}
+    assert not failed, list(failed.items())[:3]
     return cases, values
 
 

@@ -15,7 +15,7 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 
-from conftest import needs_soffice
+from conftest import needs_soffice, with_soffice
 from ictco2_xl.cli import main
 from ictco2_xl.recalc import DEFAULT_LIMITS, Limits, RecalcError, WorkbookRefused, check, recalculate_each
 from ictco2_xl.recalc import libreoffice, soffice
@@ -25,12 +25,6 @@ ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "templates" / "streetlight.xlsx"
 SECRET_VALUE = 424242.5
 ENGINES = ["python", pytest.param("libreoffice", marks=needs_soffice)]
-
-
-def with_soffice(test):
-    for mark in needs_soffice:
-        test = mark(test)
-    return test
 
 
 @pytest.fixture(scope="module")
