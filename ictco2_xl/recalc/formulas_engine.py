@@ -148,9 +148,9 @@ def _flat(values: Mapping[Key, object]) -> dict[str, object]:
 
 
 class _Loaded:
-    """One workbook loaded into `formulas`; ``run`` recalculates a workbook of the same signature by giving the
-    constants that differ from the loaded ones as inputs (``ExcelModel.compile``, which recomputes only the cells
-    depending on them, was measured no faster here: nearly every formula of a template depends on its inputs)."""
+    """One workbook loaded into `formulas`. A workbook of the same signature is calculated by one dispatch with
+    the constants that differ from the loaded ones as inputs. (``ExcelModel.compile``, which recomputes only the
+    cells depending on given inputs, measured no faster: nearly every formula of a template depends on them.)"""
 
     def __init__(self, path: Path, facts: WorkbookScan):
         self.name = path.name
