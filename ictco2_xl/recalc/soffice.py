@@ -142,7 +142,10 @@ class Driver:
     def wait_ready(self) -> None:
         if self._ready:
             return
-        reply = self.reply(START_SECONDS, "starting")
+        try:
+            reply = self.reply(START_SECONDS, "starting")
+        except RecalcError as exc:
+            raise LibreOfficeUnavailable(f"LibreOffice did not start over UNO: {exc}") from None
         if not reply.get("ready"):
             self.kill()
             raise LibreOfficeUnavailable(f"LibreOffice did not start over UNO: {reply.get('error', 'no reason given')}")

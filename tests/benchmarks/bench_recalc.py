@@ -193,7 +193,7 @@ def main():
             assert_clean(result[3], label)
         assert [r.cells for r in warm[3]] == [r.cells for r in old[3]], "the paths compared different cells"
         t_warm = show("today, per file once each template is loaded", *warm[:3], n)
-        t_cold = show(f"today, cold: {len(MIXED)} templates loaded and compiled, then the rest", *first[:3], n)
+        t_cold = show(f"today, cold: {len(MIXED)} templates loaded, then the rest", *first[:3], n)
         print(f"  {'  = one-off start-up':58s} {first[0] - n * t_warm:8.2f} s, then {1000 * t_warm:.1f} ms per file")
         t_old = show("previous: openpyxl + formulas loading every file", *old[:3], n)
         t_direct = show("formulas used directly (load + calculate, no checks)", *direct[:3], n)
