@@ -120,7 +120,9 @@ def factors_markdown() -> str:
     return "\n".join(out)
 
 
-def models_markdown() -> str:
+def models_markdown(models=None) -> str:
+    """The reference of ``models`` (default: the report's) and the factor sets."""
+    models = MODELS if models is None else models
     head = ["# ictco2_xl model reference", "",
             "Generated from the model definitions by `ictco2-xl models --markdown`; do not edit by hand "
             "(a test checks it is current).", "",
@@ -131,7 +133,7 @@ def models_markdown() -> str:
             "are clipped to the valid range. Operator records and case selectors (counts, revenues, metered "
             "traffic, the year) stay fixed.", "",
             "| model | worksheet function | title | section |", "|---|---|---|---|"]
-    for m in MODELS.values():
+    for m in models.values():
         head.append(f"| `{m.id}` | `{m.function}` | {_cell(m.title)} | {_cell(m.section)} |")
-    body = [model_markdown(m) for m in MODELS.values()]
+    body = [model_markdown(m) for m in models.values()]
     return "\n".join(head) + "\n\n" + "\n".join(body) + "\n" + factors_markdown()
