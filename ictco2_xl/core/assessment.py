@@ -217,14 +217,14 @@ def key_inputs(model: Model) -> list:
 
 
 def input_quality(inp) -> str:
-    """An input's data quality: what the definition says, else its provenance and source."""
+    """An input's data quality: what the definition says, else its source (and why it is not stated)."""
     if inp.data_quality:
         return inp.data_quality
     if inp.factor:
-        return f"factor set ({inp.factor}): value, year and source per factor set"
-    text = {"stated": "stated", "implied": "implied (not stated: only the arithmetic implies it)",
-            "assumed": "assumed (no source gives it)"}[inp.provenance]
-    return f"{text}; {inp.source}" if inp.source else text
+        return f"from the factor set ({inp.factor}): value, year and source per factor set"
+    extra = {"implied": "not stated: only the arithmetic implies it", "assumed": "assumed: no source gives it"}
+    parts = [inp.source, extra.get(inp.provenance, ""), inp.note if inp.provenance != "stated" else ""]
+    return "; ".join(p for p in parts if p) or "no source given"
 
 
 __all__ = ["Assessment", "Item", "ITEMS", "ITEM_KEYS", "ASSESSMENT_FIELDS", "NOT_STATED", "NOT_QUANTIFIED",

@@ -10,22 +10,25 @@ import unicodedata
 from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..core.assessment import DERIVED, ITEMS, MISSING, completeness, input_quality, net_definition
+from ..core.assessment import (DERIVED, ITEMS, MISSING, SEPARATE_REPORTING, completeness, input_quality,
+                               net_definition)
 from ..core.model import Model
 from .layout import ASSESSMENT_TOP, TemplateLayout
 from .sheets import HEADER_FILL, HEADER_FONT, RESULT_FONT, TITLE_FONT, WRAP, put_text
 
 STATUS_FILL = {"present": PatternFill("solid", fgColor="C6EFCE"), DERIVED: PatternFill("solid", fgColor="FFEB9C"),
                MISSING: PatternFill("solid", fgColor="FFC7CE")}
-WIDTHS = (40, 14, 96, 22, 22, 16)
+WIDTHS = (38, 14, 80, 24, 16, 14)
 LINE_HEIGHT = 15  # points per line of wrapped 11-point text
 
 
-def _status_text(model: Model, status: str) -> str:
+def _status_text(model: Model, status: str, value: str) -> str:
     if status == MISSING:
         return "missing"
     if status == DERIVED:
         return "derived from the report's figures"
+    if value == SEPARATE_REPORTING:
+        return "ictco2_xl's statement"
     return "given in the model file" if model.kind == "user" else "stated in the report"
 
 
@@ -68,7 +71,7 @@ def assessment_sheet(ws, model: Model, layout: TemplateLayout) -> None:
             _formula(ws, cell, units[cell.formula])
             put_text(ws, r, 6, units[cell.formula])
         put_text(ws, r, 3, value or "—").alignment = WRAP
-        s = put_text(ws, r, 4, _status_text(model, status[item.key]))
+        s = put_text(ws, r, 4, _status_text(model, status[item.key], rec.get(item.key) if rec else ""))
         s.fill, s.alignment = STATUS_FILL[status[item.key]], WRAP
 
     first_net_row = layout.assessment_net[0][1]
@@ -128,7 +131,7 @@ def _fit_rows(ws) -> None:
                 continue
             if isinstance(c.value, str) and c.alignment.wrap_text:
                 width = WIDTHS[c.column - 1] if c.column <= len(WIDTHS) else 10
-                lines = max(lines, math.ceil(_text_width(c.value) * 1.1 / width))
+                lines = max(lines, math.ceil(_text_width(c.value) / (width * 1.15)))
             if not c.alignment.wrap_text:
                 c.alignment = Alignment(vertical="top")
         if lines > 1:
