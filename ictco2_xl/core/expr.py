@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import math
+import warnings
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
@@ -143,7 +144,9 @@ class Expression:
             raise DefinitionError(f"equation {_clip(self.source)!r} contains {bad!r}: equations are ASCII "
                                   "(names, numbers, + - * / ** and parentheses)")
         try:
-            tree = ast.parse(self.source, mode="eval")
+            with warnings.catch_warnings():  # e.g. "invalid decimal literal": the error below says it once
+                warnings.simplefilter("ignore", SyntaxWarning)
+                tree = ast.parse(self.source, mode="eval")
         except SyntaxError as exc:
             raise DefinitionError(f"cannot parse equation {_clip(self.source)!r}: {exc.msg}") from None
         except (RecursionError, MemoryError, ValueError):

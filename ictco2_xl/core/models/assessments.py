@@ -193,11 +193,13 @@ ROLLUP = {
 }
 
 # -- chapter 5 potentials ---------------------------------------------------------------------------------
-YEARS = "Target years 2010, 2020 and 2030, one year each."
-SCENARIO_QUALITY = "Scenario assumptions set by the report's authors for the target years; see each input's source."
+YEARS = "Target years 2010, 2020 and 2030, one year each ({})."
+SCENARIO_QUALITY = ("Scenario assumptions set by the report's authors for the target years (chapter 5); see each "
+                    "input's source.")
 
 
-def _potential(reference: str, solution: str, boundary: str, *, timeframe: str = YEARS, functional_unit: str =
+def _potential(reference: str, solution: str, boundary: str, *, timeframe: str = YEARS.format("chapter 5"),
+               functional_unit: str =
                NOT_STATED, first_order: str = "", first_order_note: str = "", higher_order: str = NOT_STATED,
                higher_order_note: str = "", effect_type: str = NOT_STATED, contribution: str = NO_SHARE,
                quality: str = SCENARIO_QUALITY) -> Assessment:
@@ -230,6 +232,7 @@ POTENTIALS = {
         "Smart logistics lowers the empty-running rate by 10% to 50% of itself (policy, technology and smart "
         "societies; 50%: from 30% to 15%) (§5.1.4; Table 5-2).",
         ROAD + " Direct effects only (Table 5-2: 只考虑直接排放; §5.1.4: indirect effects not counted).",
+        timeframe=YEARS.format("Table 5-2"),
         functional_unit="The same goods transported with fewer vehicles or less distance (§5.1.1: 在运输相同数量货物的"
                         "情况下); Table 5-1's converted tonne-km of the target year.",
         first_order="ict_own_emission_t",
@@ -262,7 +265,9 @@ POTENTIALS = {
     "epaper": _potential(
         "Paper demand growing in the high-carbon way: 15,566万 t in 2020 and 22,051万 t in 2030 (§5.2.2.2).",
         "25% of paper replaced by electronic reading in 2020 (§5.2.2.2): 355万 t (2020) and 1092万 t (2030).",
-        "China's paper and board (§5.2.2.1-5.2.2.2).", timeframe="2020 and 2030 (§5.2.2.2)."),
+        "China's paper and board (§5.2.2.1-5.2.2.2).", timeframe="2020 and 2030 (§5.2.2.2).",
+        quality="Paper demand grows with the high-carbon economy and 25% of it is assumed replaced in 2020 through "
+                "the effort of government, IT industry and consumers (§5.2.2.2, note 53)."),
     "telework": _potential(
         "Work commuting by car and office buildings as projected (target-year baseline 5.59, 6.12 and 6.81亿 t; "
         "§5.3.1 table).",
@@ -270,14 +275,18 @@ POTENTIALS = {
         "residential emission by 15% (§5.3.1).",
         "China; direct effects only: transport and buildings (§5.3.1: 只考虑交通上的CO2减排和建筑上的碳排放). Figure "
         "5-11 draws the full inventory boundary (vehicle and IT manufacturing, infrastructure, habits).",
+        timeframe=YEARS.format("§5.3.1 table"),
+        quality="Rates from SMART2020 (80% less work-related car travel, note 64) and SUSTEL (60% less office, 15% "
+                "more residential emission, note 67); car numbers forecast (note 63); building emissions taken as "
+                "stated (§5.3.1).",
         first_order=f"{NOT_QUANTIFIED}: §5.3.1 names the energy of networks, servers and terminals and more IT "
                     "manufacturing, without estimating them.",
         higher_order="residential_increase_t",
         higher_order_note="the 15% more residential emission is quantified and already subtracted; more non-work "
                           "travel is named but not quantified (§5.3.1: no sector data)",
-        effect_type="Derived from the report's figures: emissions with teleworking (baseline − reduction) are 2.61, "
-                    "2.72 and 2.86亿 t in 2010, 2020 and 2030, below the 2010 baseline of 5.59 (a real reduction "
-                    "against 2010), rising slowly."),
+        effect_type="Derived from the report's figures (§5.3.1 table): emissions with teleworking (baseline − "
+                    "reduction) are 2.61, 2.72 and 2.86亿 t in 2010, 2020 and 2030, below the 2010 baseline of 5.59 (a "
+                    "real reduction against 2010), rising slowly."),
     "aviation_history": _potential(
         "Civil-aviation passenger CO2 from passenger-km (Table 5-6, 1978-2006).",
         BASELINE_ONLY.format("videoconf"), "China's civil-aviation passenger transport (Table 5-6).",
@@ -288,11 +297,12 @@ POTENTIALS = {
         "Business air travel in the target year: 47%, 43% and 39% of 2660, 7210 and 14810亿 passenger-km (Table 5-5).",
         "Video conferencing replaces 4%, 15% and 37% of business air travel in 2010, 2020 and 2030 (Table 5-5).",
         "China; air travel replaced only (§5.3.2). Table 5-5 is marked 不计ICT系统排放 (the ICT system's emission "
-        "is not counted); Figure 5-12 draws the inventory boundary.",
+        "is not counted); Figure 5-12 draws the inventory boundary.", timeframe=YEARS.format("Table 5-5"),
         first_order=f"{NOT_QUANTIFIED}: Table 5-5 does not count the ICT system's emission, which Figure 5-12 names.",
         higher_order="Named, not quantified: Figure 5-12 lists possibly more non-work travel, money and staff time saved "
                      "(spent either way), fewer aircraft made and airports built.",
-        effect_type="Derived from the report's printed figures: the business-travel baseline grows from 3.02 (2010) "
+        effect_type="Derived from the report's printed figures (Table 5-5): the business-travel baseline grows from "
+                    "3.02 (2010) "
                     "to 16.82亿 t (2030) and the 2030 reduction is 6.22, leaving 10.60, above 2010: a lesser increase.",
         quality="Substitution rates are the authors' forecast (Table 5-5, note 75); the report's own inputs give a "
                 "tenth of its printed figures (see `ictco2-xl reconcile`)."),
@@ -307,7 +317,7 @@ POTENTIALS = {
         "Lamps on fixed timetables as before the Chongqing pilot (§4.2.3; §5.4.2.3).",
         "50%, 70% or 90% of China's street lamps remotely controlled, each saving what the Chongqing pilot's 2,000 "
         "lamps saved (1015 t), times 0.3 because lamps become more efficient (Table 5-9).",
-        "China's street lamps (Table 5-9); scaled from one pilot.",
+        "China's street lamps (Table 5-9); scaled from one pilot.", timeframe=YEARS.format("Table 5-9"),
         first_order=f"{NOT_QUANTIFIED}: the pilot's table is marked 不计ICT系统排放.",
         quality="One pilot scaled nationwide; the 0.3 cut factor for more efficient lamps is the authors' (§5.4.2.3)."),
     "genset_potential": _potential(
@@ -323,7 +333,8 @@ POTENTIALS = {
         "Payment in cash and cards (§4.2.4).",
         "5% of China's 2008 retail sales (108488亿 yuan) paid by SIM card: at least 4000 t (§4.2.4, note 32).",
         f"{NOT_STATED}: only the result is given (§4.2.4, note 32).", timeframe="2008 scale, a year (§4.2.4).",
-        quality="A scenario share; the CO2 per yuan is not stated (back-solved from 4000 t)."),
+        quality="A scenario share (§4.2.4: '假设其中5%'); the CO2 per yuan is not stated (back-solved from 4000 t, "
+                "note 32)."),
     "banknote_production": _potential(
         "Bank notes printed in a year: currency issued in 2009 as 100-yuan notes, each a fifth of an A4 sheet at 9 g "
         "CO2 per sheet: about 5.7万 t (§4.2.4).", "None: a reference quantity for SIM payment (§4.2.4).",
@@ -336,7 +347,8 @@ POTENTIALS = {
         "conferencing).",
         "The summary's total: smart logistics (empty running 30% to 15%), dematerialisation, teleworking and video "
         "conferencing: 12.98亿 t a year by 2030 (summary; Figure 0-1).",
-        "China; the sum of the four parts' boundaries (see their models).",
+        "China; the sum of the four parts' boundaries (summary; see their models).",
+        timeframe=YEARS.format("summary; Figure 0-1"),
         first_order=f"{NOT_QUANTIFIED} for the total: only the smart-logistics part subtracts an own emission "
                     "(logistics__ict_own_emission_t, 51 t).",
         higher_order="Named, not quantified in the parts (Figures 5-4, 5-11, 5-12); teleworking's residential increase "
