@@ -64,7 +64,9 @@ def parse_model_text(text: str, origin: str = "<model>") -> Model:
         p.add("id", f"must be a lower-case identifier (letters, digits, _; at most 60), got {show(model_id)}", key="id")
         model_id = None
     function = data.get("function", model_id.upper() if model_id else None)
-    if not isinstance(function, str) or not _FUNCTION.match(function) or name_problem(function.lower()):
+    if function is None and model_id is None:
+        pass  # the id's problem says it all
+    elif not isinstance(function, str) or not _FUNCTION.match(function) or name_problem(function.lower()):
         p.add("function", f"must be an upper-case worksheet-function name such as METER_READING_REDUCTION, got "
                           f"{show(function)}", key="function")
     meta = {k: checked_text(p, k, data.get(k), key=k, required=k in ("title", "description"))
