@@ -160,3 +160,21 @@ def test_the_formulas_engine_computes_user_functions_and_ictco2_run(functions, t
     assert values["S!A1"] == pytest.approx(ix.get_model("remote_meter_reading").run(meters=1000).primary)
     assert values["S!A2"] == pytest.approx(ix.get_model("video_meetings").run(participants=10, meeting_hours=2)[
         "own_emission_t"])
+
+
+def test_import_functions_and_xlwings_classic_calls_see_the_configured_models(monkeypatch, tmp_path):
+    """The real xlwings classic code path: VBA wrappers for the user's functions, calls with ranges."""
+    from xlwings_classic import ComRange, classic_xlwings
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("ICTCO2_MODELS", str(EXAMPLES))
+    with classic_xlwings() as classic:
+        vba = classic.vba()
+        for name in ("METER_READING_REDUCTION", "METER_READING_NET", "VIDEO_MEETINGS_REDUCTION", "ICTCO2_RUN"):
+            assert f"Function {name}(" in vba, name
+        got = classic.call("METER_READING_REDUCTION", ComRange([[1000.0], [None]]))
+        model = ix.get_model("remote_meter_reading")
+        np.testing.assert_allclose(np.array(got, float).ravel(), [model.run(meters=1000).primary, model.run().primary])
+        run = classic.call("ICTCO2_RUN", "video_meetings", "rebound_t", ComRange([["rebound_share"]]),
+                           ComRange([[0.2], [0.3]]))
+        np.testing.assert_allclose(np.array(run, float).ravel(), [ix.get_model("video_meetings").run(
+            rebound_share=s)["rebound_t"] for s in (0.2, 0.3)])
