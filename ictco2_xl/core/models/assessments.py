@@ -137,59 +137,58 @@ APPENDIX = {
 # -- chapter 4 roll-up ------------------------------------------------------------------------------------
 _EXTRAPOLATED = ("An extrapolation (§4.5): reductions are assumed linear in business scale, so Chongqing's total is "
                  "scaled by its share of China Mobile's business.")
+
+
+def _rollup(**items) -> Assessment:
+    """A roll-up's record: what the report says about the total; nothing on higher-order effects, the kind
+    of effect or shares."""
+    defaults = dict(functional_unit=NOT_STATED, higher_order=NOT_STATED, effect_type=NOT_STATED, contribution=NO_SHARE,
+                    separate_reporting=REPORT_SEPARATE, source=SOURCE)
+    return Assessment(**{**defaults, **items})
+
+
 ROLLUP = {
-    "portfolio": Assessment(
+    "portfolio": _rollup(
         reference_scenario=f"{NOT_STATED} for the total; each of the fourteen solutions has its own (see their models).",
         solution_scenario="All of China Mobile Chongqing's low-carbon ICT services in 2008: E1, the fourteen studied "
                           "solutions, plus E2, the other 87 services at five times their own emission (§4.3).",
-        functional_unit=NOT_STATED,
         boundary="Chongqing, 2008 (§4.3). E2: the other services' electricity from China Mobile Chongqing's 1.85亿 kWh "
                  "in proportion to business volume (the fourteen carry 9.4%), at the grid factor, times 5.",
         timeframe=YEAR_2008,
         first_order=f"{NOT_QUANTIFIED} for the total: other_own_emission_t is E2's own emission; the fourteen "
                     "solutions' own emissions are in their models, where the report gives them.",
-        higher_order=NOT_STATED, effect_type=NOT_STATED, contribution=NO_SHARE,
         data_quality="E2 rests on an assumed ratio: SMART2020's 'at least 5 times' own emission, chosen as conservative "
                      "(§4.1 step 3; §4.3: the literature gives 2 to 100 times), and on electricity proportional to "
-                     "business volume (§4.3).",
-        separate_reporting=REPORT_SEPARATE, source=SOURCE),
-    "enablement": Assessment(
+                     "business volume (§4.3)."),
+    "enablement": _rollup(
         reference_scenario=f"{NOT_STATED}: a ratio of the pooled solutions' results (§4.4).",
         solution_scenario="The Chongqing solutions with an own emission, pooled: 减排系数 = reduction / ICT own "
                           "emission (§4.4; the summary: more than 7 times).",
-        functional_unit=NOT_STATED, boundary=CHONGQING, timeframe=YEAR_2008,
+        boundary=CHONGQING, timeframe=YEAR_2008,
         first_order="ict_own_emission_t", first_order_note="the sum of the pooled solutions' own emissions, "
                                                            + OWN_FROM_FACTOR,
-        higher_order=NOT_STATED, effect_type=NOT_STATED, contribution=NO_SHARE,
         data_quality=APPENDIX_QUALITY + " §4.4: the own emissions of 企业一卡通, 手机支付 and 油机监控 are hard to "
-                                        "determine (shared platforms).",
-        separate_reporting=REPORT_SEPARATE, source=SOURCE),
-    "china_mobile": Assessment(
+                                        "determine (shared platforms)."),
+    "china_mobile": _rollup(
         reference_scenario=f"{NOT_STATED}; the Chongqing solutions' references, scaled nationwide (§4.1 step 4).",
         solution_scenario="China Mobile's low-carbon ICT solutions across China in 2008: about 4850万 t (§4.5); 2009: "
                           "business volume +20%, about 5820万 t (summary).",
-        functional_unit=NOT_STATED,
         boundary="China, China Mobile's services only (§4.5; note 36: fixed-line operators are not included). "
                  + _EXTRAPOLATED,
         timeframe="2008, one year (§4.5); 2009 estimated (summary).",
         first_order="own_emission_t", first_order_note="China Mobile's whole own emission (summary: about 794万 t), "
                                                        "which the report compares its reduction with",
-        higher_order=NOT_STATED, effect_type=NOT_STATED, contribution=NO_SHARE,
         data_quality=_EXTRAPOLATED + " Chongqing's share of the business is not printed (back-solved: see the "
-                                     "model's inputs).",
-        separate_reporting=REPORT_SEPARATE, source=SOURCE),
-    "wireless_industry": Assessment(
+                                     "model's inputs)."),
+    "wireless_industry": _rollup(
         reference_scenario=f"{NOT_STATED}; China Mobile's, scaled to all wireless operators.",
         solution_scenario="China's wireless industry in 2008: China Mobile's reduction divided by its share of "
                           "wireless subscribers (4.15亿 of 6亿, about 70%): about 7000万 t (§4.5).",
-        functional_unit=NOT_STATED,
         boundary="China, wireless operators only (§4.5; note 36: fixed-line operators not included, so the industry's "
                  "total should be larger). " + _EXTRAPOLATED,
         timeframe="2008 (subscribers at the end of June 2008; §4.5).",
         first_order=f"{NOT_QUANTIFIED}: the industry's own emission is not given.",
-        higher_order=NOT_STATED, effect_type=NOT_STATED, contribution=NO_SHARE,
-        data_quality="Scaled by subscriber share (§4.5): assumes the other operators enable as much per subscriber.",
-        separate_reporting=REPORT_SEPARATE, source=SOURCE),
+        data_quality="Scaled by subscriber share (§4.5): assumes the other operators enable as much per subscriber."),
 }
 
 # -- chapter 5 potentials ---------------------------------------------------------------------------------
@@ -199,10 +198,9 @@ SCENARIO_QUALITY = ("Scenario assumptions set by the report's authors for the ta
 
 
 def _potential(reference: str, solution: str, boundary: str, *, timeframe: str = YEARS.format("chapter 5"),
-               functional_unit: str =
-               NOT_STATED, first_order: str = "", first_order_note: str = "", higher_order: str = NOT_STATED,
-               higher_order_note: str = "", effect_type: str = NOT_STATED, contribution: str = NO_SHARE,
-               quality: str = SCENARIO_QUALITY) -> Assessment:
+               functional_unit: str = NOT_STATED, first_order: str = "", first_order_note: str = "",
+               higher_order: str = NOT_STATED, higher_order_note: str = "", effect_type: str = NOT_STATED,
+               contribution: str = NO_SHARE, quality: str = SCENARIO_QUALITY) -> Assessment:
     return Assessment(reference_scenario=reference, solution_scenario=solution, functional_unit=functional_unit,
                       boundary=boundary, timeframe=timeframe,
                       first_order=first_order or f"{NOT_QUANTIFIED}: the report gives no own emission for this "
