@@ -117,6 +117,14 @@ def test_batch_fills_user_model_workbooks_and_verifies_them(examples, tmp_path):
     np.testing.assert_allclose(summary["result"], expected, rtol=1e-12)
 
 
+@pytest.mark.libreoffice
+@needs_soffice
+def test_batch_verifies_user_model_workbooks_with_libreoffice(examples, tmp_path):
+    report = batch.generate(EXAMPLES / "remote_meter_reading_scenarios.csv", "METER_READING_REDUCTION", tmp_path,
+                            verify="libreoffice")
+    assert (report.written, report.failed, report.verified) == (3, 0, 3)
+
+
 def test_a_spawned_batch_worker_loads_the_user_model_from_the_job(examples, tmp_path):
     """On Windows and macOS workers start fresh: the job carries the model file's text."""
     chunk = next(batch.read_chunks(SCENARIOS, 100))
