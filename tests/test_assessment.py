@@ -1,4 +1,4 @@
-"""The ITU-T L.1480 / WBCSD assessment record of the report's 32 models: every item stated from the report
+"""The ITU-T L.1480 / WBCSD assessment record of the report's models: every item stated from the report
 (cited) or marked as not stated, consistent with the net report, and the net effect read from it."""
 import re
 
