@@ -53,6 +53,15 @@ def model(request):
     return request.param
 
 
+@pytest.fixture(autouse=True)
+def _no_user_models_leak():
+    """User models are process-wide (a registry): every test starts and ends without any."""
+    from ictco2_xl.core.models import clear_user_models
+    clear_user_models()
+    yield
+    clear_user_models()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _shared_libreoffice():
     with libreoffice.keep_alive():

@@ -61,11 +61,12 @@ def _check_targets(paths, overwrite: bool) -> list[Path]:
 
 def cmd_uncertainty(args) -> int:
     from ..core.analysis import uncertainty
-    from ..core.models import MODELS, get_model
+    from ..core.models import all_models, get_model
     if args.model is None:
         if args.inputs:
             raise UsageError("input settings need a MODEL")
-        results = [uncertainty.run(m, args.draws, args.seed, factor_set=args.factor_set) for m in MODELS.values()]
+        results = [uncertainty.run(m, args.draws, args.seed, factor_set=args.factor_set)
+                   for m in all_models().values()]
     else:
         model = get_model(args.model)
         overrides = _parse_ranges(args.inputs)

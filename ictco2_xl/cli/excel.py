@@ -5,11 +5,15 @@ import sys
 from pathlib import Path
 
 from .. import __version__
+from .common import UsageError
 from ..excel.deploy import CLASSIC_STEPS, DIST_NAME, classic_settings, merge_conf, user_conf_path, write_lite
 
 
 def cmd_excel_config(args) -> int:
-    settings = classic_settings(args.interpreter, args.pythonpath)
+    if args.models and args.out:
+        raise UsageError("--models goes to your user xlwings.conf (--write) or the ICTCO2_MODELS variable: Python "
+                         "reads the models folder from there, not from a workbook's xlwings.conf")
+    settings = classic_settings(args.interpreter, args.pythonpath, args.models)
     target = user_conf_path() if args.write else Path(args.out) if args.out else None
     if target is None:
         sys.stdout.write(merge_conf("", settings))
@@ -25,8 +29,11 @@ def cmd_excel_config(args) -> int:
 
 
 def cmd_lite(args) -> int:
+    from ..core.models import USER_MODELS
     paths = write_lite(args.out, args.requirement, args.overwrite)
     print("wrote " + ", ".join(str(p) for p in paths))
+    if USER_MODELS:
+        print(f"main.py embeds {len(USER_MODELS)} model file(s): {', '.join(USER_MODELS)} (each its own function)")
     if not args.requirement:
         print(f"\nrequirements.txt asks for {DIST_NAME}=={__version__} from PyPI. If your package index does not "
               f"have it, host {paths[-1].name} at a URL Excel may fetch (CORS allowed, e.g. a GitHub release) and "

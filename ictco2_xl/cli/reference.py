@@ -53,20 +53,38 @@ def cmd_reconcile(args) -> int:
 
 
 def cmd_models(args) -> int:
-    from ..core.models import MODELS
+    from ..core.models import USER_MODELS, all_models
     from ..core.reference import models_markdown
+    if args.check:
+        return _check_models(args.check)
     if args.markdown:
-        text = models_markdown()
+        text = models_markdown(all_models() if USER_MODELS else None)
         if args.out:
             Path(args.out).write_text(text, encoding="utf-8")
         else:
             sys.stdout.write(text)
         return 0
     rows = []
-    for m in MODELS.values():
+    for m in all_models().values():
         for fn in m.worksheet_functions():
             rows.append([m.id, fn.name, fn.unit, m.section[:40]])
     print(text_table(["model", "worksheet function", "unit", "report section"], rows))
+    return 0
+
+
+def _check_models(paths) -> int:
+    """Validate model files (every problem, one line each, raises) and print each model's reference."""
+    from ..core.assessment import ITEMS, MISSING, completeness
+    from ..core.modelfile import check_models
+    from ..core.reference import model_markdown
+    models = check_models(*paths)
+    for m in models:
+        sys.stdout.write(model_markdown(m) + "\n")
+    for m in models:
+        missing = [i.label for i in ITEMS if completeness(m)[i.key] == MISSING]
+        gaps = f"; assessment record lacks: {', '.join(missing)}" if missing else "; assessment record complete"
+        print(f"{m.origin}: OK, model {m.id} ({', '.join(f.name for f in m.worksheet_functions())}){gaps}",
+              file=sys.stderr)
     return 0
 
 
@@ -89,8 +107,10 @@ def add_commands(sub) -> None:
                    "<!-- findings:start ... --> and <!-- findings:end --> in FILE (README.md)")
     s.set_defaults(func=cmd_reconcile)
 
-    s = sub.add_parser("models", help="list the models, or render the model reference")
+    s = sub.add_parser("models", help="list the models, render the model reference, or check model files")
     s.add_argument("--markdown", action="store_true", help="the full reference (equations, inputs, sources)")
+    s.add_argument("--check", action="append", metavar="PATH", help="validate model files (a .toml file or a "
+                   "folder; repeatable) and print each model's reference; every problem is one line")
     s.add_argument("--out", help="write the Markdown to this file")
     s.set_defaults(func=cmd_models)
 

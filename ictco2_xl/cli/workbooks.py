@@ -36,6 +36,8 @@ def cmd_recalc(args) -> int:
             uncached = f"; {rep.uncached} store no cached value" if rep.uncached else ""
             print(f"{rep.path}: OK ({rep.cells} formula cells, no errors; {rep.cells - rep.uncached} cached values "
                   f"equal {args.engine}{model}{uncached})")
+            if rep.note:
+                print(f"  note: {rep.note}")
         else:
             failed += 1
             print(f"{rep.path}: {len(rep.differences)} cell(s) differ ({args.engine}):")

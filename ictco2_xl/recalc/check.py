@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -42,6 +41,7 @@ class CheckReport:
     uncached: int = 0          # formula cells the file stores no value for (nothing to compare)
     differences: list[Difference] = field(default_factory=list)
     error: str | None = None   # the workbook was refused or could not be recalculated (one line)
+    note: str = ""             # e.g. the workbook's model is a user model that is not loaded
 
     @property
     def ok(self) -> bool:
@@ -66,24 +66,37 @@ def workbook_facts(path_or_scan):
     return facts.cached, model_id, facts.props.get("ictco2_factor_set", "report"), inputs
 
 
-@lru_cache(maxsize=64)
-def _layout(model_id: str, factor_set: str):
-    """The model's layout and the cells compared with a scale (differences of large numbers)."""
-    from ..core.models import MODELS
+_LAYOUTS: dict[tuple[int, str], tuple] = {}
+
+
+def _layout(model, factor_set: str):
+    """The model's layout and the cells compared with a scale (differences of large numbers), kept per model
+    object (a user model loaded again from its file is a new object) and factor set."""
     from ..workbook.layout import TemplateLayout
-    layout = TemplateLayout(MODELS[model_id], factor_set)
-    scales = {(c.sheet, c.ref): c.source[3] for c in layout.cells if c.source[0] == "diff"}
-    return layout, scales
+    key = (id(model), factor_set)
+    entry = _LAYOUTS.get(key)
+    if entry is None or entry[0] is not model:
+        layout = TemplateLayout(model, factor_set)
+        scales = {(c.sheet, c.ref): c.source[3] for c in layout.cells if c.source[0] == "diff"}
+        if len(_LAYOUTS) >= 64:
+            _LAYOUTS.pop(next(iter(_LAYOUTS)))
+        entry = _LAYOUTS[key] = (model, layout, scales)
+    return entry[1], entry[2]
 
 
 def compare(path, engine: str, recalculated: dict, facts: WorkbookScan | None = None) -> CheckReport:
-    from ..core.models import MODELS
+    from ..core.models import all_models
     cached, model_id, factor_set, input_cells = workbook_facts(facts if facts is not None else path)
     report = CheckReport(Path(path), engine, model_id)
     scales, expected = {}, {}
-    if model_id in MODELS:
+    models = all_models()  # a user model's workbook is checked against it once its file is loaded
+    if model_id and model_id not in models:
+        report.model = None
+        report.note = (f"model {model_id!r} is not loaded, so only the cached values were compared (give its file "
+                       "with --models or ICTCO2_MODELS)")
+    if model_id in models:
         try:
-            layout, scales = _layout(model_id, factor_set)
+            layout, scales = _layout(models[model_id], factor_set)
         except ICTCO2Error as exc:
             report.error = f"{path}: its factor set {factor_set!r} cannot be used: {exc}"
             return report

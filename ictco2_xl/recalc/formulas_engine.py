@@ -35,7 +35,7 @@ from formulas.functions import wrap_func
 from formulas.tokens.operand import XlError
 from schedula.utils.exc import DispatcherAbort
 
-from ..excel.worksheet import build_functions
+from ..excel.usermodels import all_functions
 from .errors import ERRORS, RecalcError
 from .limits import DEFAULT_LIMITS, Limits, WorkbookRefused
 from .scan import Key, WorkbookScan, column_letter, scan
@@ -104,20 +104,29 @@ def as_formulas_function(function: Callable) -> Callable:
 
 
 _REGISTERED: list[str] = []
+_REGISTERED_KEY: list = [None]
 
 
 def register_functions(functions: Mapping[str, Callable] | None = None) -> list[str]:
     """Register worksheet functions (default: every ictco2_xl one) in formulas' global function table."""
-    functions = build_functions() if functions is None else functions
+    functions = all_functions() if functions is None else functions
     table = formulas.get_functions()
     for name, function in functions.items():
         table[name.upper()] = as_formulas_function(function)
     return list(functions)
 
 
+def _functions_key() -> tuple:
+    from ..core.models import all_models
+    return tuple((mid, id(model)) for mid, model in all_models().items())
+
+
 def _register_once() -> list[str]:
-    if not _REGISTERED:
+    """Register every worksheet function, again whenever a user model is loaded, reloaded or dropped."""
+    key = _functions_key()
+    if _REGISTERED_KEY[0] != key:
         _REGISTERED[:] = register_functions()
+        _REGISTERED_KEY[0] = key
     return _REGISTERED
 
 
@@ -222,6 +231,7 @@ class PythonEngine:
     def __init__(self, limits: Limits = DEFAULT_LIMITS, keep: int = 16):
         _register_once()
         self.limits, self.keep = limits, keep
+        self._functions = _REGISTERED_KEY[0]
         self._models: collections.OrderedDict[str, _Loaded] = collections.OrderedDict()
         self.loads = self.reuses = 0
 
@@ -231,6 +241,10 @@ class PythonEngine:
         reference) or ``RecalcError``."""
         path = Path(path)
         facts = facts if facts is not None else scan(path, self.limits)
+        _register_once()
+        if self._functions != _REGISTERED_KEY[0]:    # loaded models hold the functions they were loaded with
+            self._models.clear()
+            self._functions = _REGISTERED_KEY[0]
         if len(facts.formulas) > self.limits.python_formulas:
             raise WorkbookRefused(f"{path}: {len(facts.formulas):,} formula cells, above the python engine's limit "
                                   f"of {self.limits.python_formulas:,} per workbook; use --engine libreoffice")
