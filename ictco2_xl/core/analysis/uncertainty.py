@@ -23,6 +23,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from ..blocks import BLOCK as _BLOCK
 from ..definitions import Distribution, Input
 from ..errors import InputError
 from ..evaluation import Result
@@ -92,8 +93,18 @@ class Drawn:
     origin: str = "definition"
 
     def ppf(self, u) -> np.ndarray:
-        """Values at the quantiles ``u`` (0..1): inverse-CDF sampling, so draws can share quantiles."""
+        """Values at the quantiles ``u`` (0..1): inverse-CDF sampling, so draws can share quantiles.
+
+        Long arrays are done a block at a time into the result, so the formula's temporaries stay small."""
         u = np.asarray(u, float)
+        if u.ndim == 1 and u.size > 2 * _BLOCK:
+            out = np.empty(u.shape)
+            for start in range(0, u.size, _BLOCK):
+                out[start:start + _BLOCK] = self._ppf(u[start:start + _BLOCK])
+            return out
+        return self._ppf(u)
+
+    def _ppf(self, u: np.ndarray) -> np.ndarray:
         if self.kind == "fixed" or self.low == self.high:
             return np.full(u.shape, self.centre if self.kind == "fixed" else self.low)
         lo, hi = self.low, self.high
@@ -234,8 +245,13 @@ def ranges(model, overrides: Mapping | None = None, factor_set=None) -> pd.DataF
 
 
 def _uniforms(rng: np.random.Generator, n: int, method: str) -> np.ndarray:
-    if method == "lhs":  # one draw in each of n equal strata, strata shuffled
-        return (rng.permutation(n) + rng.random(n)) / n
+    if method == "lhs":  # one draw in each of n equal strata, strata shuffled: (permutation + random) / n
+        strata = rng.permutation(n)
+        u = rng.random(n)
+        u += strata  # in place (the same sum, bit for bit): one array-sized temporary fewer
+        del strata
+        u /= n
+        return u
     return rng.random(n)
 
 
@@ -255,8 +271,8 @@ class UncertaintyResult:
     """The sample of one model output over all draws, with its percentiles.
 
     ``sample`` holds one value per draw; ``inputs`` the drawn input values (arrays) by name;
-    ``deterministic`` the output with every input at its case value; ``result`` the full vectorised
-    run (every step, one value per draw).
+    ``deterministic`` the output with every input at its case value; ``result`` the vectorised run: its
+    inputs, the output and the steps asked for with ``run(..., steps=...)`` (one value per draw).
     """
 
     model: Model
@@ -312,37 +328,59 @@ class UncertaintyResult:
 
 
 def run(model, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, overrides: Mapping | None = None, *,
-        factor_set=None, output: str | None = None, method: str = "lhs") -> UncertaintyResult:
+        factor_set=None, output: str | None = None, method: str = "lhs", steps=()) -> UncertaintyResult:
     """Draw every input with a range ``draws`` times and evaluate the model once over all draws.
 
     ``model``: a Model, model id or worksheet-function name. ``overrides``: input -> number (fixed for
     this run, e.g. ``{"target_year": 2020}``) or Distribution (replaces the definition's range).
     ``output``: a step name (default: the model's primary result). ``method``: ``lhs`` (Latin
-    hypercube, default: converges faster) or ``mc`` (plain Monte Carlo).
+    hypercube, default: converges faster) or ``mc`` (plain Monte Carlo). ``steps``: other steps to keep,
+    one value per draw, in ``result`` (names, or ``"all"``); by default only the output is kept, so a
+    million draws of the headline model take the drawn inputs and the sample, not every intermediate step.
     """
     case = prepare(model, overrides, factor_set)
     model = case.model
     output = output or model.primary
-    if output not in {s.name for s in model.steps}:
-        raise InputError(model.id, "output", output, f"must be one of the steps: {', '.join(s.name for s in model.steps)}")
+    names = [s.name for s in model.steps]
+    if output not in names:
+        raise InputError(model.id, "output", output, f"must be one of the steps: {', '.join(names)}")
+    kept = names if steps == "all" else [output, *([steps] if isinstance(steps, str) else steps)]
+    for name in kept:
+        if name not in names:
+            raise InputError(model.id, "steps", name, f"must be steps of the model: {', '.join(names)}")
     draws = _whole("draws", draws, MIN_DRAWS, MAX_DRAWS, model.id)
     seed = _whole("seed", seed, 0, None, model.id)
     if method not in METHODS:
         raise InputError(model.id, "method", method, f"must be one of {', '.join(METHODS)}")
-    rng = np.random.default_rng(seed)
-    quantiles: dict[str, np.ndarray] = {}
-    drawn_values = {}
-    for name, d in case.drawn.items():
-        factor = model.input(name).factor
-        key = f"factor:{factor}" if factor else name  # one factor, one draw per scenario, across parts
-        if key not in quantiles:
-            quantiles[key] = _uniforms(rng, draws, method)
-        drawn_values[name] = d.ppf(quantiles[key])
-    res = model.run({**case.fixed, **drawn_values}, case.factor_set)
-    sample = np.broadcast_to(np.asarray(res[output], float), (draws,)).copy()
+    drawn_values = _draw(model, case, draws, seed, method)
+    res = model.run({**case.fixed, **drawn_values}, case.factor_set, outputs=kept)
+    sample = res[output]
+    if np.ndim(sample) == 0:  # the output does not depend on any drawn input
+        sample = np.full(draws, float(sample))
     return UncertaintyResult(model=model, output=output, draws=draws, seed=seed, method=method,
                              factor_set=case.factor_set, sample=sample, deterministic=float(case.base[output]),
                              inputs=drawn_values, distributions=case.drawn, result=res)
+
+
+def _draw(model: Model, case: Case, draws: int, seed: int, method: str) -> dict:
+    """Every drawn input's values. One factor is one draw per scenario, across the parts of a composite;
+    each quantile array is dropped once its last input is drawn, so few are alive at a time."""
+    rng = np.random.default_rng(seed)
+    keys = {}
+    for name in case.drawn:
+        factor = model.input(name).factor
+        keys[name] = f"factor:{factor}" if factor else name
+    last = {k: name for name, k in keys.items()}
+    quantiles: dict[str, np.ndarray] = {}
+    values = {}
+    for name, d in case.drawn.items():
+        key = keys[name]
+        if key not in quantiles:
+            quantiles[key] = _uniforms(rng, draws, method)
+        values[name] = d.ppf(quantiles[key])
+        if last[key] == name:
+            del quantiles[key]
+    return values
 
 
 # -- the plain function behind the worksheet function ICTCO2_PERCENTILE --------------------------------
