@@ -33,21 +33,37 @@ def needed(model: Model, names) -> list:
     return [s for s in model.steps if s.name in keep]
 
 
-def evaluate(model: Model, env: dict, names: list[str], shape: tuple, block: int = BLOCK) -> dict:
+class Unchecked(Exception):
+    """A block of an input failed its check: the run is repeated with every input checked first."""
+
+
+def block_rows(shape: tuple, block: int | None = None) -> int | None:
+    """Rows per block for a run of this shape, or None when it is too small to split."""
+    if not shape:
+        return None
+    step_rows = max(1, (block or BLOCK) // max(math.prod(shape[1:]), 1))
+    return step_rows if shape[0] >= 2 * step_rows else None
+
+
+def evaluate(model: Model, env: dict, names: list[str], shape: tuple, block: int | None = None,
+             checks: dict | None = None) -> dict:
     """The values of steps ``names`` from resolved inputs ``env`` (inputs and data tables by name).
 
     A step's value has the broadcast shape of what it uses (a scalar when it uses only scalars); runs
-    longer than two blocks along their first axis are computed block by block."""
+    longer than two blocks along their first axis are computed block by block. ``checks`` maps inputs to
+    a test of one block (see :func:`.validation.block_check`), run on each block before it is used;
+    a failed test raises :class:`Unchecked`."""
     steps = needed(model, names)
     shapes = {k: np.shape(v) for k, v in env.items() if isinstance(v, (np.ndarray, float, int, np.generic))}
     for s in steps:
         shapes[s.name] = np.broadcast_shapes(*(shapes[n] for n in s.expr.names))
-    rows = shape[0] if shape else 0
-    per_row = math.prod(shape[1:]) if shape else 1
-    step_rows = max(1, block // max(per_row, 1))
+    step_rows = block_rows(shape, block)
     with np.errstate(all="ignore"):
-        if rows < 2 * step_rows:
+        if step_rows is None:
+            if checks:
+                raise Unchecked("too small to check in blocks")
             return _whole(steps, env, names)
+        rows = shape[0]
 
         def varies(n):
             s = shapes.get(n, ())
@@ -60,14 +76,21 @@ def evaluate(model: Model, env: dict, names: list[str], shape: tuple, block: int
         out = {n: scope[n] for n in names if not varies(n)}
         out.update({n: np.empty(shapes[n]) for n in names if varies(n)})
         sliced = [k for k in env if varies(k)]
+        checked = [(k, checks[k]) for k in sliced if k in (checks or {})]
+        if checks and len(checked) != len(checks):
+            raise Unchecked("an input to check does not vary along the first axis")
         # A requested step's last operation writes straight into its full-size array (no copy)
         filled = {n: out[n] for n in names if varies(n)}
+        dead_after = _dead_after(moving, set(names) | set(scope))
         local = scope  # one namespace: every block overwrites the same names
         for start in range(0, rows, step_rows):
             part = slice(start, start + step_rows)
             for k in sliced:
                 local[k] = env[k][part]
-            for s in moving:
+            for k, ok in checked:
+                if not ok(local[k]):
+                    raise Unchecked(k)
+            for s, dead in zip(moving, dead_after):
                 full = filled.get(s.name)
                 if full is None:
                     local[s.name] = s.expr.evaluate(local)
@@ -75,11 +98,26 @@ def evaluate(model: Model, env: dict, names: list[str], shape: tuple, block: int
                     local[s.name] = full[part]
                 else:
                     local[s.name] = full[part] = s.expr.evaluate(local)
+                for n in dead:
+                    del local[n]
         return out
 
 
+def _dead_after(steps, keep) -> list[list[str]]:
+    """For each step, the intermediate steps last used by it (dropped once it is computed)."""
+    produced = {s.name for s in steps}
+    last = {n: i for i, s in enumerate(steps) for n in s.expr.names if n in produced and n not in keep}
+    dead: list[list[str]] = [[] for _ in steps]
+    for n, i in last.items():
+        dead[i].append(n)
+    return dead
+
+
 def _whole(steps, env: dict, names) -> dict:
+    """Whole-array evaluation; each intermediate step is dropped after its last use."""
     local = dict(env)
-    for s in steps:
+    for s, dead in zip(steps, _dead_after(steps, set(names))):
         local[s.name] = s.expr.evaluate(local)
+        for n in dead:
+            del local[n]
     return {n: local[n] for n in names}

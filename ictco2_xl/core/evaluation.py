@@ -111,6 +111,8 @@ class _Shaped(Mapping):
         return self._done[key]
 
     def _full(self, v):
+        if isinstance(v, _Later):
+            v = v.compute()
         v = np.asarray(v, dtype=float)
         if self._shape == ():
             return float(v)
@@ -184,6 +186,10 @@ def run(model: Model, inputs: Mapping | None = None, factor_set=None, *, blank_a
                              f"inputs are: {', '.join(names)}")
     wanted = _outputs(model, outputs)
     fs = get_factor_set(factor_set)
+    if not collect:
+        result = _run_checking_blocks(model, given, fs, wanted)
+        if result is not None:
+            return result
 
     checked: dict[str, validation.Checked] = {}
     index = None
@@ -202,14 +208,72 @@ def run(model: Model, inputs: Mapping | None = None, factor_set=None, *, blank_a
         shapes = ", ".join(f"{k} {c.values.shape}" for k, c in checked.items() if c.values.ndim)
         raise InputError(model.id, "inputs", shapes, "", message=f"{model.id}: input arrays do not broadcast "
                          f"to one shape ({shapes})") from None
+    env, resolved, implied = _resolve(model, checked, fs, wanted)
+    values = blocks.evaluate(model, env, wanted, shape)
+    rejected = {k: (c.which, c.errors) for k, c in checked.items() if c.errors}
+    return Result(model, values, resolved, implied, fs, index, shape, rejected)
 
+
+def _run_checking_blocks(model: Model, given: dict, fs: FactorSet, wanted: list[str]) -> Result | None:
+    """The run of big float64 arrays, each checked a block at a time just before that block is computed
+    (while it is in the cache, so the check costs no extra pass over memory), or None when the run is not
+    of that kind or any check fails: the caller then checks everything first, which finds the first
+    problem in input order exactly as an element-by-element check would (or fills blanks)."""
+    arrays = {k: v for k, v in given.items() if isinstance(v, np.ndarray) and v.dtype == np.float64 and v.ndim}
+    if not arrays:
+        return None
+    try:
+        shape = np.broadcast_shapes(*(v.shape for v in arrays.values()))
+    except ValueError:
+        return None
+    if blocks.block_rows(shape) is None:
+        return None
+    checked, per_block = {}, {}
+    try:
+        for inp in model.inputs:
+            value = given.get(inp.name)
+            if inp.name in arrays and value.ndim == len(shape) and value.shape[0] == shape[0]:
+                checked[inp.name] = validation.Checked(value, None)
+                per_block[inp.name] = validation.block_check(inp)
+            elif inp.name in given:
+                c = validation.check(model.id, inp, value, False)
+                if c.index is not None or np.broadcast_shapes(c.values.shape, shape) != shape:
+                    return None
+                checked[inp.name] = c
+        env, resolved, implied = _resolve(model, checked, fs, wanted)
+        values = blocks.evaluate(model, env, wanted, shape, checks=per_block)
+    except (InputError, ValueError, blocks.Unchecked):
+        return None
+    return Result(model, values, resolved, implied, fs, None, shape)
+
+
+class _Later:
+    """The default of an input that no requested step uses, computed only if read (a year-dependent default
+    over a million years is an array-sized interpolation)."""
+
+    def __init__(self, compute):
+        self.compute = compute
+
+
+def _resolve(model: Model, checked: dict, fs: FactorSet, wanted: list[str] | None = None):
+    """Every input's value (the given one, the default, or the given one with defaults in its blanks), the
+    inputs alone, and the implied defaults used."""
     env: dict = {}
     implied: list[ImpliedUse] = []
+    used_by_steps = None if wanted is None else {n for s in blocks.needed(model, wanted) for n in s.expr.names}
     # The year comes first: year-dependent defaults need it.
     for inp in sorted(model.inputs, key=lambda i: i.name != "target_year"):
         c = checked.get(inp.name)
         if c is not None and c.blank is None:
             env[inp.name] = c.values
+            continue
+        d = inp.default
+        if (c is None and used_by_steps is not None and inp.name not in used_by_steps and isinstance(d, YearSeries)
+                and np.ndim(env.get("target_year")) > 0):
+            year = env["target_year"]
+            env[inp.name] = _Later(lambda d=d, year=year: d.at(year))
+            if inp.provenance == "implied":
+                implied.append(ImpliedUse(inp.name, float(d.at(np.ravel(year)[0])), inp.source, inp.note, inp.scope))
             continue
         value, used = _default(model, inp, env, fs)
         if c is not None:  # some blanks: fill them element by element
@@ -221,9 +285,7 @@ def run(model: Model, inputs: Mapping | None = None, factor_set=None, *, blank_a
     resolved = {i.name: env[i.name] for i in model.inputs}
     for d in model.data:
         env[d.name] = d
-    values = blocks.evaluate(model, env, wanted, shape)
-    rejected = {k: (c.which, c.errors) for k, c in checked.items() if c.errors}
-    return Result(model, values, resolved, implied, fs, index, shape, rejected)
+    return env, resolved, implied
 
 
 def _outputs(model: Model, outputs) -> list[str]:

@@ -10,13 +10,15 @@ message and the other cells compute) and treated as blank, so the default stands
 """
 from __future__ import annotations
 
+import functools
 import math
+import sys
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from .definitions import Input
+from .definitions import Bounds, Input
 from .errors import InputError
 
 _NUMBER_TYPES = (int, float, np.number)
@@ -77,6 +79,13 @@ def _scan(inp: Input, arr: np.ndarray, blank_as_default: bool) -> tuple[bool, bo
     whole-number inputs); NaN counts as blank when ``blank_as_default``."""
     if arr.size == 0:
         return True, False
+    if _in_bit_range(inp, arr):
+        if not inp.integer:
+            return True, False
+        fraction = _fraction_bits(inp.bounds)
+        if fraction is not None:
+            return not int(np.bitwise_or.reduce(arr.view(np.uint64), axis=None)) & fraction, False
+        return _whole(arr, False), False
     with np.errstate(invalid="ignore"):
         lo, hi = float(arr.min()), float(arr.max())
         nan = lo != lo
@@ -103,6 +112,78 @@ def _whole(arr: np.ndarray, nan: bool, block: int = 1 << 15) -> bool:
         if not np.array_equal(np.rint(part, out=buf[:part.size]), part, equal_nan=nan):
             return False
     return True
+
+
+@functools.lru_cache(maxsize=None)
+def _bit_range(bounds: Bounds) -> tuple[int, int] | None:
+    """The bit patterns, read as unsigned integers, of the smallest and largest valid value, when no valid
+    value is negative. Non-negative float64 values sort like their patterns, and every negative number,
+    -0.0, NaN and infinity has a pattern outside that range: so one integer minimum and maximum check
+    finiteness and both bounds (numpy's integer reductions are about twice as fast as its float ones, which
+    must propagate NaN). None for ranges that reach below zero."""
+    if bounds.lo is None or bounds.lo < 0:
+        return None
+    lo = math.nextafter(bounds.lo, math.inf) if bounds.lo_open else float(bounds.lo)
+    hi = sys.float_info.max if bounds.hi is None else (
+        math.nextafter(bounds.hi, -math.inf) if bounds.hi_open else float(bounds.hi))
+    return int(np.float64(lo).view(np.uint64)), int(np.float64(hi).view(np.uint64))
+
+
+@functools.lru_cache(maxsize=None)
+def _fraction_bits(bounds: Bounds) -> int | None:
+    """For whole-number inputs whose valid range lies in one binade (between two powers of two, as the
+    years 1978-2030 lie between 1024 and 2048): the mantissa bits that are zero in every whole number of
+    that binade. Every element being whole then shows as those bits being zero in the OR of all patterns:
+    one integer reduction instead of rounding and comparing. None otherwise."""
+    bits = _bit_range(bounds)
+    if bits is None or bits[0] == 0:
+        return None
+    exponent = bits[0] >> 52
+    if exponent != bits[1] >> 52 or not 1023 <= exponent < 1023 + 52:
+        return None
+    return (1 << (52 - (exponent - 1023))) - 1
+
+
+def _in_bit_range(inp: Input, arr: np.ndarray, bits: tuple[int, int] | None = None) -> bool:
+    """True when every element is finite and within the bounds, by the bit-pattern test above; False when
+    that test does not apply or fails (a blank, -0.0 or a bad value: the float check then decides)."""
+    bits = bits or _bit_range(inp.bounds)
+    if bits is None:
+        return False
+    patterns = arr.view(np.uint64)
+    if np.maximum.reduce(patterns, axis=None) > bits[1]:
+        return False
+    return bits[0] == 0 or np.minimum.reduce(patterns, axis=None) >= bits[0]
+
+
+def block_check(inp: Input):
+    """A test of one block of a float64 array of ``inp``: True when the block's extremes (and, for a
+    whole-number input, its rounding) show every element fine. A NaN fails it, so the caller checks the
+    whole array the usual way (where a NaN may be a blank)."""
+    b = inp.bounds
+    lo_ok = (lambda v: True) if b.lo is None else ((lambda v: v > b.lo) if b.lo_open else (lambda v: v >= b.lo))
+    hi_ok = (lambda v: True) if b.hi is None else ((lambda v: v < b.hi) if b.hi_open else (lambda v: v <= b.hi))
+    bits = _bit_range(b)
+    fraction = _fraction_bits(b) if inp.integer else None
+    buf = np.empty(0)
+
+    def ok(block: np.ndarray) -> bool:
+        nonlocal buf
+        if bits is not None:
+            if not _in_bit_range(inp, block, bits):
+                return False
+        else:
+            lo, hi = float(np.minimum.reduce(block, axis=None)), float(np.maximum.reduce(block, axis=None))
+            if not (math.isfinite(lo) and math.isfinite(hi) and lo_ok(lo) and hi_ok(hi)):
+                return False
+        if fraction is not None:
+            return not int(np.bitwise_or.reduce(block.view(np.uint64), axis=None)) & fraction
+        if inp.integer:
+            if buf.size < block.size:
+                buf = np.empty(block.size)
+            return np.array_equal(np.rint(block, out=buf[:block.size].reshape(block.shape)), block)
+        return True
+    return ok
 
 
 def _from_objects(arr: np.ndarray, blank_as_default: bool):
