@@ -31,11 +31,10 @@ from .. import __version__
 from ..core import MODELS, Derived, WorksheetFunction, YearSeries, get_factor_set, get_model, load_factor_set
 from ..core.errors import ICTCO2Error, InputError
 from ..core.factors import FACTOR_KEYS, FactorSet
+from .cells import to_array
 
 CATEGORY = "ICT CO2"
 HELP_LIMIT = 255  # Excel's limit for a function description and for each argument's help text
-# Distinct bad values of one call reported cell by cell; beyond that the whole call shows the first error.
-MAX_BAD_VALUES = 20
 
 logger = logging.getLogger(__name__)
 
@@ -104,11 +103,14 @@ def _is_number_type(t: type) -> bool:
 def _cells(value):
     """An argument as the core takes it: None when omitted or blank, a scalar, or an array.
 
-    Ranges come as nested lists (xlwings) or arrays. All-number ranges become float arrays with NaN for
-    blanks — the core's fast path; anything else stays an object array for the core to validate.
+    Ranges come as nested lists (xlwings), arrays, or nested tuples (COM, see :mod:`.cells`). All-number
+    ranges become float arrays with NaN for blanks — the core's fast path; anything else stays an object
+    array for the core to check cell by cell.
     """
-    if isinstance(value, (list, tuple, np.ndarray)):
-        arr = np.asarray(value) if isinstance(value, np.ndarray) else np.array(value, dtype=object)
+    if isinstance(value, (list, tuple)):
+        value = to_array(value)
+    if isinstance(value, np.ndarray):
+        arr = value
         if arr.size == 0:
             return None
         if arr.size == 1:
@@ -142,11 +144,18 @@ def resolve_factor_set(value) -> FactorSet:
         return get_factor_set("report")
     if not isinstance(value, str):
         return get_factor_set(str(value))  # the core's message names the valid choices
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):  # a NUL would reach the file system as an error
+        raise InputError("", "factor_set", value, "must be a factor set's name or the path of a .toml or .csv "
+                         "factor file, without control characters")
     if value.lower().endswith((".toml", ".csv")):
         path = Path(value).expanduser()
-        key = (str(path.resolve()), path.stat().st_mtime if path.is_file() else 0.0)
-        if key not in _loaded_files:
-            _loaded_files[key] = load_factor_set(path)
+        try:
+            key = (str(path.resolve()), path.stat().st_mtime if path.is_file() else 0.0)
+            if key not in _loaded_files:
+                _loaded_files[key] = load_factor_set(path)
+        except OSError as exc:
+            raise InputError("", "factor_set", value, f"must be a readable .toml or .csv factor file "
+                             f"({exc.strerror or type(exc).__name__})") from None
         return _loaded_files[key]
     return get_factor_set(value)
 
@@ -157,15 +166,19 @@ NOT_FINITE = "no finite result for these inputs"
 
 
 def _sheet_values(result, cell_errors=()) -> list[list]:
-    """A result as a 2D list of cell values, with error texts where they belong."""
+    """A result as a 2D list of cell values, with error texts where they belong.
+
+    ``cell_errors``: (mask, texts) pairs, broadcastable to the result; where several apply to a cell, the
+    first pair's text wins."""
     out = np.asarray(result, dtype=float)
     shape = out.shape
     bad = ~np.isfinite(out)
     if cell_errors or bad.any():
         out = out.astype(object)
         out[bad] = NOT_FINITE
-        for mask, message in reversed(cell_errors):  # the first error found wins
-            out[np.broadcast_to(mask, shape)] = message
+        for mask, texts in reversed(cell_errors):
+            where = np.broadcast_to(mask, shape)
+            out[where] = np.broadcast_to(texts, shape)[where]
     if out.ndim > 2:
         raise InputError("", "inputs", f"{out.ndim} dimensions", "",
                          message=f"inputs must fit a sheet: at most 2 dimensions, got {out.ndim}")
@@ -205,18 +218,6 @@ def _excel_call(f: Callable) -> Callable:
     return call
 
 
-def _same_value(arr: np.ndarray, bad) -> np.ndarray:
-    """Mask of the elements equal to the value the core rejected."""
-    if arr.dtype.kind == "f":
-        return (arr == bad) | (np.isnan(arr) & np.isnan(bad)) if isinstance(bad, float) else np.zeros(arr.shape, bool)
-
-    def same(v):
-        if isinstance(bad, float) and _is_number_type(type(v)):
-            return float(v) == bad
-        return type(v) is type(bad) and v == bad
-    return np.frompyfunc(same, 1, 1)(arr).astype(bool)
-
-
 def _broadcast_message(model_id: str, given: dict) -> str:
     shapes = ", ".join(f"{k} ({' x '.join(map(str, np.shape(v)))})" for k, v in given.items() if np.ndim(v))
     return (f"ranges do not fit together: {shapes}; give ranges of one size, or a column and a row, "
@@ -224,29 +225,46 @@ def _broadcast_message(model_id: str, given: dict) -> str:
 
 
 def run_cells(fn: WorksheetFunction, given: dict, fs: FactorSet):
-    """Run the model; a bad value in a range becomes an error text in the cells it concerns.
+    """Run the model once; every bad cell of a range shows its own message where it is, however many.
 
-    Each rejected value is blanked (so the default stands in) and the run repeated: a value the core
-    rejects once is rejected everywhere it occurs, so k distinct bad values cost k extra runs.
-    """
+    The core checks every cell of a range at once (``collect=True``): a bad cell takes the default for the
+    run and its message replaces its result. Where bad cells of several arguments meet (a column and a row
+    give a table), the argument first in the model's input order names the problem. A bad single value
+    (not a range) fails the whole call with one message."""
+    try:
+        result = fn.model.run(given, fs, blank_as_default=True, outputs=[fn.output], collect=True)
+    except InputError as exc:
+        if exc.name == "inputs":
+            raise InputError(exc.model, "inputs", "", "", message=_broadcast_message(exc.model, given)) from None
+        raise
     cell_errors = []
-    while True:
-        try:
-            result = fn.model.run(given, fs, blank_as_default=True)[fn.output]
-            return _sheet_values(result, cell_errors)
-        except InputError as exc:
-            if exc.name == "inputs":
-                raise InputError(exc.model, "inputs", "", "", message=_broadcast_message(exc.model, given)) from None
-            arr = given.get(exc.name)
-            if not isinstance(arr, np.ndarray) or len(cell_errors) >= MAX_BAD_VALUES:
-                raise
-            mask = _same_value(arr, exc.value)
-            if not mask.any():
-                raise
-            cell_errors.append((mask, InputError(exc.model, exc.name, exc.value, exc.rule).short))
-            arr = arr.copy()
-            arr[mask] = np.nan if arr.dtype.kind == "f" else None
-            given = {**given, exc.name: arr}
+    for inp in fn.model.inputs:
+        if inp.name in result.rejected:
+            which, errors = result.rejected[inp.name]
+            texts = np.array([e.short for e in errors] + [None], dtype=object)[which]  # -1: no error
+            cell_errors.append((which >= 0, texts))
+    values = np.asarray(result[fn.output], dtype=float)
+    not_finite = ~np.isfinite(values)
+    if not_finite.any():
+        cell_errors.append((not_finite, _not_finite_texts(given, values.shape, not_finite)))
+    return _sheet_values(values, cell_errors)
+
+
+def _not_finite_texts(given: dict, shape: tuple, bad: np.ndarray) -> np.ndarray:
+    """For each cell without a finite result, the given values it came from (defaults are not listed)."""
+    positions = np.flatnonzero(bad)
+    columns = [(name, np.broadcast_to(np.asarray(value, dtype=float if np.ndim(value) == 0 else None),
+                                      shape).reshape(-1)[positions]) for name, value in given.items()]
+    texts = np.full(shape, None, dtype=object)
+    seen: dict[tuple, str] = {}
+    for k, pos in enumerate(positions):
+        shown = tuple(f"{name} = {_number(float(v))}" for name, column in columns
+                      for v in (column[k],) if _is_number_type(type(v)) and v == v)
+        if shown not in seen:
+            listed = ", ".join(shown[:4]) + (", ..." if len(shown) > 4 else "")
+            seen[shown] = f"{NOT_FINITE} ({listed}: the result overflows or divides by zero)" if shown else NOT_FINITE
+        texts.flat[pos] = seen[shown]
+    return texts
 
 
 # -- the functions ------------------------------------------------------------------------------------
@@ -295,7 +313,7 @@ def model_function(fn: WorksheetFunction, resolved: dict) -> Callable:
 
 def _factor_value(fs: FactorSet, scope: str | None):
     def value(key):
-        if key is None or (isinstance(key, str) and not key.strip()):
+        if key is None or (isinstance(key, str) and not key.strip()) or (isinstance(key, float) and key != key):
             return "name is required: " + ", ".join(FACTOR_KEYS)
         if str(key).strip() not in FACTOR_KEYS:
             return f"name must be one of {', '.join(FACTOR_KEYS)}, got {key!r}"
@@ -312,7 +330,8 @@ def ictco2_factor(name, factor_set=None, model=None):
             scope = get_model(str(model)).id
         except KeyError:
             raise InputError("", "model", model, "must be a model id or worksheet function name") from None
-    values = np.frompyfunc(_factor_value(fs, scope), 1, 1)(np.array(name, dtype=object))
+    with np.errstate(invalid="ignore"):  # a blank cell of a converted range is NaN: no warning for it
+        values = np.frompyfunc(_factor_value(fs, scope), 1, 1)(np.array(name, dtype=object))
     return np.atleast_2d(values).tolist()
 
 
@@ -329,13 +348,50 @@ def ictco2_version():
 
 
 def ictco2_percentile(function_name, p, draws=None, seed=None, factor_set=None):
-    from ..core.analysis.uncertainty import ictco2_percentile as percentile
+    """One percentile per cell of ``p``: a bad or blank p shows its message in its own cell."""
+    from ..core.analysis import uncertainty as u
     fs = resolve_factor_set(factor_set)
-    q = _single("p", p) if np.ndim(p) == 0 or np.size(p) == 1 else np.array(p, dtype=object)
-    if isinstance(q, np.ndarray):
-        q = np.where(np.equal(q, None), np.nan, q).astype(float)
-    value = percentile(_single("function_name", function_name), q, _single("draws", draws), _single("seed", seed), fs)
-    return np.atleast_2d(value).tolist()
+    fn, draws, seed = u.percentile_function(_single("function_name", function_name), _single("draws", draws),
+                                            _single("seed", seed))
+    cells = _cells(p)
+    if not isinstance(cells, np.ndarray):
+        if cells is None:
+            raise InputError(u.PERCENTILE, "p", None, u.P_RULE, message=_BLANK_P)
+        return [[u.ictco2_percentile(fn.name, cells, draws, seed, fs)]]
+    q, texts = _p_cells(cells)
+    out = np.empty(q.shape, dtype=object)
+    good = texts == None  # noqa: E711 - element-wise
+    out[good] = np.atleast_1d(u.percentiles(fn, q[good], draws, seed, fs)) if good.any() else []
+    out[~good] = texts[~good]
+    return np.atleast_2d(out).tolist()
+
+
+_BLANK_P = "p must be a number between 0 and 1, got a blank cell"
+
+
+def _p_cells(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The p of each cell (NaN where bad) and each bad cell's message (None where good)."""
+    from ..core.analysis.uncertainty import P_RULE, PERCENTILE
+    texts = np.full(cells.shape, None, dtype=object)
+    if cells.dtype == object:
+        flat = cells.ravel()
+        q = np.full(flat.shape, np.nan)
+        for i, v in enumerate(flat):
+            if v is None or (isinstance(v, str) and not v.strip()):
+                texts.flat[i] = _BLANK_P
+            elif isinstance(v, (bool, np.bool_)) or not _is_number_type(type(v)):
+                texts.flat[i] = InputError(PERCENTILE, "p", v, P_RULE).short
+            else:
+                q[i] = float(v)
+        q = q.reshape(cells.shape)
+    else:
+        q = cells.astype(float, copy=False)
+        texts[np.isnan(q)] = _BLANK_P
+    with np.errstate(invalid="ignore"):
+        out_of_range = np.isfinite(q) & ((q < 0) | (q > 1)) | np.isinf(q)
+    for i in np.flatnonzero(out_of_range & (texts == None)):  # noqa: E711 - element-wise
+        texts.flat[i] = InputError(PERCENTILE, "p", float(q.flat[i]), P_RULE).short
+    return q, texts
 
 
 def helper_functions() -> list[Callable]:

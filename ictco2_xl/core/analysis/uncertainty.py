@@ -257,6 +257,8 @@ def _uniforms(rng: np.random.Generator, n: int, method: str) -> np.ndarray:
 
 def _whole(what: str, value, lo: int, hi: int | None, model: str = "uncertainty") -> int:
     rule = f"must be a whole number between {lo:,} and {hi:,}" if hi else f"must be a whole number of at least {lo}"
+    if isinstance(value, (str, bytes)):  # a number typed as text is refused, as for every model input
+        raise InputError(model, what, value, rule)
     try:
         v = float(value)
     except (TypeError, ValueError):
@@ -415,6 +417,25 @@ def _sorted_sample(fn: WorksheetFunction, draws: int, seed: int, fs: FactorSet) 
     return sample
 
 
+P_RULE = "must be a number between 0 and 1"
+PERCENTILE = "ICTCO2_PERCENTILE"
+
+
+def percentile_function(function_name, draws=None, seed=None) -> tuple[WorksheetFunction, int, int]:
+    """The worksheet function, draws and seed of an ICTCO2_PERCENTILE call, checked (blank: the default)."""
+    fn = worksheet_function(function_name)
+    draws = DEFAULT_DRAWS if draws is None or draws == "" else _whole("draws", draws, MIN_DRAWS, MAX_DRAWS, PERCENTILE)
+    seed = DEFAULT_SEED if seed is None or seed == "" else _whole("seed", seed, 0, None, PERCENTILE)
+    return fn, draws, seed
+
+
+def percentiles(fn: WorksheetFunction, q, draws: int, seed: int, factor_set=None):
+    """Percentiles ``q`` (fractions, already checked) of ``fn``'s result over its input ranges."""
+    fs = get_factor_set(None if factor_set in (None, "") else factor_set)
+    out = np.percentile(_sorted_sample(fn, draws, seed, fs), np.asarray(q, float) * 100)
+    return float(out) if np.ndim(out) == 0 else out
+
+
 def ictco2_percentile(function_name, p, draws=None, seed=None, factor_set=None):
     """The p-th percentile (p from 0 to 1, as PERCENTILE.INC) of a worksheet function's result when its
     inputs vary over their documented ranges; every other argument at its default.
@@ -422,23 +443,22 @@ def ictco2_percentile(function_name, p, draws=None, seed=None, factor_set=None):
     ``draws`` (default 10,000) and ``seed`` (default 0) make the result reproducible; ``p`` may be an
     array (one result per element). ``=ICTCO2_PERCENTILE("LOGISTICS_POTENTIAL", 0.95)``.
     """
-    where = "ICTCO2_PERCENTILE"
-    fn = worksheet_function(function_name)
-    draws = DEFAULT_DRAWS if draws is None or draws == "" else _whole("draws", draws, MIN_DRAWS, MAX_DRAWS, where)
-    seed = DEFAULT_SEED if seed is None or seed == "" else _whole("seed", seed, 0, None, where)
-    try:
-        q = np.asarray(p, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(where, "p", p, "must be a number between 0 and 1") from None
-    flat = q.ravel()
-    bad = ~np.isfinite(flat) | (flat < 0) | (flat > 1)
-    if isinstance(p, (bool, str)) or q.size == 0 or bad.any():
-        value = p if np.ndim(p) == 0 or q.size == 0 else float(flat[np.argmax(bad)])
-        raise InputError(where, "p", value, "must be a number between 0 and 1")
-    fs = get_factor_set(None if factor_set in (None, "") else factor_set)
-    out = np.percentile(_sorted_sample(fn, draws, seed, fs), q * 100)
-    return float(out) if np.ndim(out) == 0 else out
+    fn, draws, seed = percentile_function(function_name, draws, seed)
+    numeric = isinstance(p, np.ndarray) and p.dtype.kind in "iuf"
+    values = p if numeric else np.asarray(p, dtype=object)
+    if values.size == 0:
+        raise InputError(PERCENTILE, "p", p, P_RULE)
+    if not numeric:  # text, None, bools...: refused as such (text is never read as a number)
+        for v in values.ravel():
+            if not isinstance(v, (int, float, np.integer, np.floating)) or isinstance(v, (bool, np.bool_)):
+                raise InputError(PERCENTILE, "p", p if np.ndim(p) == 0 else v, P_RULE)
+    q = np.asarray(values, dtype=float)
+    bad = ~np.isfinite(q.ravel()) | (q.ravel() < 0) | (q.ravel() > 1)
+    if bad.any():
+        raise InputError(PERCENTILE, "p", p if np.ndim(p) == 0 else float(q.ravel()[np.argmax(bad)]), P_RULE)
+    return percentiles(fn, q, draws, seed, factor_set)
 
 
 __all__ = ["Drawn", "UncertaintyResult", "Case", "prepare", "ranges", "resolve", "run", "normal_ppf",
-           "ictco2_percentile", "worksheet_function", "DEFAULT_DRAWS", "DEFAULT_SEED"]
+           "ictco2_percentile", "percentile_function", "percentiles", "worksheet_function", "P_RULE", "DEFAULT_DRAWS",
+           "DEFAULT_SEED"]
