@@ -197,7 +197,7 @@ def _from_objects(arr: np.ndarray, blank_as_default: bool):
             number |= types == t
     floats = np.full(flat.shape, np.nan)
     floats[number] = flat[number].astype(float)
-    blank = types == type(None)
+    blank = types == type(None)  # noqa: E721 - element-wise, over an array of types
     text = np.zeros(flat.shape, bool)
     for t in present:
         if issubclass(t, str):
