@@ -73,7 +73,9 @@ def add_commands(sub) -> None:
                    "(optional 'model' and 'factor_set' columns)")
     s.add_argument("--model", help="model for rows without a 'model' column")
     s.add_argument("--out", required=True, help="output folder")
-    s.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    s.add_argument("--jobs", type=int, default=None,
+                   help="worker processes (default: several only for tables of more than 2,000 rows, where "
+                        "they pay on a 2-core machine; 1 otherwise)")
     s.add_argument("--overwrite", action="store_true", help="replace existing workbooks")
     s.add_argument("--verify", choices=["python", "libreoffice"], help="recalculate every output and check it")
     s.add_argument("--factor-set", default="report", help="for rows without a 'factor_set' column")

@@ -21,7 +21,15 @@ BLOCK = 1 << 17
 
 
 def needed(model: Model, names) -> list:
-    """The steps (in model order) that the steps ``names`` need, themselves included."""
+    """The steps (in model order) that the steps ``names`` need, themselves included (kept per model)."""
+    cache = model.__dict__.setdefault("_needed_steps", {})
+    key = tuple(names)
+    if key not in cache:
+        cache[key] = _needed(model, key)
+    return cache[key]
+
+
+def _needed(model: Model, names) -> list:
     steps = {s.name: s for s in model.steps}
     keep, todo = set(), list(names)
     while todo:

@@ -125,6 +125,11 @@ class Model:
         return found
 
     def worksheet_functions(self) -> list[WorksheetFunction]:
+        if "_worksheet_functions" not in self.__dict__:  # a model does not change once defined
+            self.__dict__["_worksheet_functions"] = tuple(self._worksheet_functions())
+        return list(self.__dict__["_worksheet_functions"])
+
+    def _worksheet_functions(self) -> list[WorksheetFunction]:
         specs = [(self.function, self.primary, self.description)]
         specs += [(name, step, desc) for name, (step, desc) in self.functions.items()]
         out = []

@@ -1,6 +1,6 @@
 """Model evaluation vs hand-written numpy, for every model, warm and cold.
 
-    python tests/benchmarks/bench_models.py [--rows 1000000] [--repeat 7] [--models ID ...] [--no-cold]
+    python tests/benchmarks/bench_models.py [--rows 1000000] [--repeat 9] [--cold-rounds 3] [--models ID ...]
 
 Each model runs over --rows scenarios (every input an array drawn in a band around its default, inside its
 valid range). The baseline is hand-written numpy generated from the model's own equations (one line per
@@ -11,19 +11,18 @@ step the result needs, no validation, see handwritten.py); results are checked e
 - all steps: ``model.run(inputs)`` with every input, every step, vs hand-written numpy of every step.
 
 Warm: repeated calls in this process (numpy's big arrays come from memory the allocator already holds).
-Cold: the same rounds in a child process where glibc maps every array of 64 KiB or more afresh from the
-operating system (MALLOC_MMAP_THRESHOLD_=65536), so every array pays its first-touch page faults, as the
-first call in a fresh process does. Times are CPU seconds of the process (see timing.py); ratios are
-package time over hand-written time in the same round, reported as the median over --repeat rounds with
-[min-max]. Target: within 2x for every model.
+Cold: the first call in a fresh process that has only imported and read the inputs from .npy files, one
+process per model, contender and round (--cold-rounds), so every array the call makes pays its first-touch
+page faults. Times are CPU seconds of the process (see timing.py); ratios are package time over
+hand-written time in the same round, reported as the median over the rounds with [min-max]. Target: within
+2x for every model.
 """
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -56,17 +55,36 @@ def measure(model, rows: int, repeat: int) -> dict:
             "all": timing.ratios(t["package_all"], t["hand_all"]), "rel": rel}
 
 
-def measure_all(ids, rows: int, repeat: int) -> dict:
-    return {i: measure(MODELS[i], rows, repeat) for i in ids}
+def cold_first_call(model_id: str, folder: Path, contender: str) -> float:
+    """CPU seconds of the first call in this (fresh) process; inputs read from .npy files (no temporaries)."""
+    import time
+    model = MODELS[model_id]
+    cols = {i.name: np.load(folder / f"{i.name}.npy") for i in model.inputs}
+    args = {a.name: cols[a.name] for a in model.worksheet_functions()[0].args}
+    hand, _ = handwritten.function(model)
+    t0 = time.process_time()
+    hand(**cols) if contender == "hand" else model(**args)
+    return time.process_time() - t0
 
 
-def cold(ids, rows: int, repeat: int) -> dict:
-    env = {**os.environ, "MALLOC_MMAP_THRESHOLD_": "65536"}
-    cmd = [sys.executable, __file__, "--child", "--rows", str(rows), "--repeat", str(repeat), "--models", *ids]
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    if proc.returncode:
-        raise SystemExit(f"cold child failed:\n{proc.stderr}")
-    return json.loads(proc.stdout.splitlines()[-1])
+def cold(ids, rows: int, rounds: int) -> dict:
+    out = {}
+    with tempfile.TemporaryDirectory(prefix="bench_models_") as tmp:
+        for mid in ids:
+            folder = Path(tmp) / mid
+            folder.mkdir()
+            for name, values in random_inputs(MODELS[mid], rows, np.random.default_rng(0), spread=1.5).items():
+                np.save(folder / f"{name}.npy", values)
+            times = {"hand": [], "package": []}
+            for r in range(rounds):
+                for contender in ("hand", "package") if r % 2 == 0 else ("package", "hand"):
+                    cmd = [sys.executable, __file__, "--cold-child", mid, str(folder), contender]
+                    proc = subprocess.run(cmd, capture_output=True, text=True)
+                    if proc.returncode:
+                        raise SystemExit(f"cold child failed:\n{proc.stderr}")
+                    times[contender].append(float(proc.stdout.split()[-1]))
+            out[mid] = timing.ratios(times["package"], times["hand"])
+    return out
 
 
 def main():
@@ -74,32 +92,33 @@ def main():
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=9, help="timing rounds per model (default 9)")
     ap.add_argument("--models", nargs="+", default=list(MODELS), help="model ids (default: all)")
-    ap.add_argument("--no-cold", action="store_true", help="skip the cold rounds")
-    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--cold-rounds", type=int, default=3, help="fresh processes per model and contender (0: skip)")
+    ap.add_argument("--cold-child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.cold_child:
+        print(cold_first_call(args.cold_child[0], Path(args.cold_child[1]), args.cold_child[2]))
+        return 0
     unknown = [m for m in args.models if m not in MODELS]
     if unknown:
         ap.error(f"--models: unknown model id(s) {', '.join(unknown)}")
-    if args.child:
-        print(json.dumps(measure_all(args.models, args.rows, args.repeat)))
-        return 0
 
-    print(f"bench_models: {args.rows:,} rows per model, {args.repeat} interleaved rounds; {timing.machine()}")
-    warm = measure_all(args.models, args.rows, args.repeat)
-    chilled = None if args.no_cold else cold(args.models, args.rows, args.repeat)
+    print(f"bench_models: {args.rows:,} rows per model, {args.repeat} interleaved warm rounds, {args.cold_rounds} "
+          f"cold; {timing.machine()}")
+    warm = {mid: measure(MODELS[mid], args.rows, args.repeat) for mid in args.models}
+    chilled = cold(args.models, args.rows, args.cold_rounds) if args.cold_rounds else None
     print(f"\n{'model':24s} {'hand ms':>8s} {'pkg ms':>8s}  {'primary, warm':>20s}  {'primary, cold':>20s}  "
           f"{'all steps, warm':>20s}  max rel diff")
     worst = {}
     for mid, w in warm.items():
-        c = chilled[mid]["primary"] if chilled else None
+        c = chilled[mid] if chilled else None
         worst[mid] = max(timing.median(w["primary"]), timing.median(c) if c else 0, timing.median(w["all"]))
         print(f"{mid:24s} {timing.median(w['hand']) * 1e3:8.2f} {timing.median(w['package']) * 1e3:8.2f}  "
               f"{timing.spread(w['primary']):>20s}  {timing.spread(c) if c else '-':>20s}  "
               f"{timing.spread(w['all']):>20s}  {w['rel']:.1e}")
     met = [m for m, r in worst.items() if r <= TARGET]
     slowest = max(worst, key=worst.get)
-    print(f"\nratio = package time / hand-written numpy time in the same round, median [min-max] of "
-          f"{args.repeat} rounds; {timing.load()}")
+    print(f"\nratio = package time / hand-written numpy time in the same round, median [min-max] of the "
+          f"rounds; {timing.load()}")
     print(f"within {TARGET:g}x (median, warm and cold, primary and all steps): {len(met)} of {len(worst)} models; "
           f"slowest {slowest} at {worst[slowest]:.2f}x")
     missed = [m for m in worst if m not in met]
