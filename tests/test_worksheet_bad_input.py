@@ -76,25 +76,9 @@ def assert_one_line_naming(text: str, argument: str):
 
 
 @pytest.mark.parametrize("name", WITH_ARGUMENTS)
-def test_each_bad_value_alone_is_one_line_naming_argument_value_and_rule(name):
-    f = MODEL_FUNCTIONS[name]
-    args = f.worksheet_function.args
-
-    @SETTINGS
-    @given(st.data())
-    def check(data):
-        position = data.draw(st.integers(0, len(args) - 1))
-        value = data.draw(hostile_for(args[position]))
-        cell = alone(f, position, value)
-        if isinstance(cell, str):
-            assert_one_line_naming(cell, args[position].name)
-        else:  # accepted: a blank (the default) or a valid number
-            assert np.isfinite(cell)
-    check()
-
-
-@pytest.mark.parametrize("name", WITH_ARGUMENTS)
-def test_in_a_range_every_cell_shows_what_it_shows_alone(name):
+def test_bad_values_alone_and_in_ranges(name):
+    """Alone, a bad value is one line naming argument, value and rule; in a range of good and bad values,
+    every cell shows what it shows alone."""
     f = MODEL_FUNCTIONS[name]
     args = f.worksheet_function.args
 
@@ -103,12 +87,17 @@ def test_in_a_range_every_cell_shows_what_it_shows_alone(name):
     def check(data):
         position = data.draw(st.integers(0, len(args) - 1))
         inp = args[position]
-        column = data.draw(st.lists(st.one_of(hostile_for(inp), good_for(inp)), min_size=2, max_size=12))
-        values = [[v] for v in column]
-        out = f(*[values if k == position else None for k in range(len(args) + 1)])
+        column = data.draw(st.lists(st.one_of(hostile_for(inp), good_for(inp)), min_size=1, max_size=12))
+        singles = [alone(f, position, value) for value in column]
+        for cell in singles:
+            if isinstance(cell, str):
+                assert_one_line_naming(cell, inp.name)
+            else:  # accepted: a blank (the default) or a valid number
+                assert np.isfinite(cell)
+        out = f(*[[[v] for v in column] if k == position else None for k in range(len(args) + 1)])
         assert len(out) == len(column) and all(len(row) == 1 for row in out)
-        for (cell,), value in zip(out, column):
-            assert same_cell(cell, alone(f, position, value)), (value, cell)
+        for (cell,), single, value in zip(out, singles, column):
+            assert same_cell(cell, single), (value, cell, single)
     check()
 
 
