@@ -1,8 +1,10 @@
 """Given input values as float arrays, checked against their input's rules.
 
-A float array is checked with one minimum and one maximum reduction (NaN propagates through both, so a
-blank shows too); only when those show a problem are the bad elements located, with the same message as
-an element-by-element check would give. A float64 array is used as given, never copied.
+A float array is checked with one minimum and one maximum reduction (over its bit patterns read as
+unsigned integers when no valid value is negative, see ``_bit_range``; else over the floats, where NaN
+propagates so a blank shows too); only when those show a problem are the bad elements located, with the
+same message as an element-by-element check would give. A float64 array is used as given, never copied.
+A big run checks its arrays a block at a time as it computes them (:func:`block_check`).
 
 Two modes: by default the first problem raises :class:`InputError` naming the element's position; with
 ``collect=True`` every bad element is recorded (for worksheet ranges, where each bad cell shows its own
