@@ -409,10 +409,13 @@ class _Progress:
 
 
 #: With ``jobs=None`` (the default) worker processes write the workbooks only when the table has more rows
-#: than this and more than one CPU is available. Measured with tests/benchmarks/bench_batch.py (--jobs-rows)
-#: on a shared 2-core machine: two workers took 1.7x the time of one process at 500 rows (starting the
-#: workers and compiling the template in each costs more than they save) and 0.76x at 2,000 rows.
+#: than this and at least MIN_AUTO_CPUS CPUs are available. Measured with tests/benchmarks/bench_batch.py
+#: (--jobs-rows) on a shared 2-core machine: two workers never reliably paid (median 0.6-1.4x the speed of
+#: one process at 500 to 8,000 rows, rounds from 0.5x to 1.7x): the work is half disk (a file costs 1.2 ms
+#: to create there, the rest of a workbook 0.8 ms) and both cores were busy. Starting the workers and
+#: compiling the template in each costs about as much as 500-1,000 rows, hence the row threshold.
 PARALLEL_MIN_ROWS = 2000
+MIN_AUTO_CPUS = 3
 MAX_AUTO_WORKERS = 4
 
 
@@ -440,7 +443,8 @@ class _JobPlan:
             rows += len(chunk)
             if rows > PARALLEL_MIN_ROWS:
                 break
-        self.jobs = min(_available_cpus(), MAX_AUTO_WORKERS) if rows > PARALLEL_MIN_ROWS else 1
+        cpus = _available_cpus()
+        self.jobs = min(cpus, MAX_AUTO_WORKERS) if rows > PARALLEL_MIN_ROWS and cpus >= MIN_AUTO_CPUS else 1
         yield from ahead
         yield from chunks
 
@@ -462,7 +466,8 @@ def generate(scenarios, model: str | None, out_dir, *, factor_set: str = "report
 
     ``scenarios``: a DataFrame or a .csv/.xlsx path with a ``scenario`` column and one column per input
     (an optional ``model`` column selects the model per row; ``factor_set`` the factor set).
-    ``jobs``: worker processes; None (default) uses them only for tables of more than PARALLEL_MIN_ROWS rows.
+    ``jobs``: worker processes; None (default) uses them only for tables of more than PARALLEL_MIN_ROWS rows
+    on machines with at least MIN_AUTO_CPUS CPUs.
     ``verify``: 'python' or 'libreoffice' recalculates every written workbook and checks it.
     """
     out = Path(out_dir).resolve()
