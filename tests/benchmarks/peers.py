@@ -15,11 +15,10 @@ both peers and the package alike.
 from __future__ import annotations
 
 import io
-import re
 
 import openpyxl
 import xlsxwriter
-from openpyxl.utils.cell import coordinate_from_string, range_boundaries
+from openpyxl.utils.cell import range_boundaries
 
 from ictco2_xl.workbook.layout import SCENARIO_CELL, TemplateLayout
 
@@ -142,8 +141,3 @@ class OpenpyxlPeer:
                 self.wb[sheet][ref].value = float(columns[name][i])
         self.wb[SCENARIO_CELL[0]][SCENARIO_CELL[1]].value = scenario
         self.wb.save(path)
-
-
-def cell_ref(ref: str) -> tuple[str, int]:
-    col, row = coordinate_from_string(re.sub(r"\$", "", ref))
-    return col, row
