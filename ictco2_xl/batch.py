@@ -419,13 +419,66 @@ class _Progress:
             sys.stderr.write("\n")
 
 
+#: With ``jobs=None`` (the default) worker processes write the workbooks only when the table has more rows
+#: than this and at least MIN_AUTO_CPUS CPUs are available. Measured with tests/benchmarks/bench_batch.py
+#: (--jobs-rows) on a shared 2-core machine: two workers never reliably paid (median 0.6-1.4x the speed of
+#: one process at 500 to 8,000 rows, rounds from 0.5x to 1.7x): the work is half disk (a file costs 1.2 ms
+#: to create there, the rest of a workbook 0.8 ms) and both cores were busy. Starting the workers and
+#: compiling the template in each costs about as much as 500-1,000 rows, hence the row threshold.
+PARALLEL_MIN_ROWS = 2000
+MIN_AUTO_CPUS = 3
+MAX_AUTO_WORKERS = 4
+
+
+def _available_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class _JobPlan:
+    """How many processes write the workbooks: ``jobs`` as given, or decided from the table's size after
+    reading ahead at most PARALLEL_MIN_ROWS rows (so a stream of any length is never read whole)."""
+
+    def __init__(self, jobs: int | None):
+        self.requested, self.jobs, self._pool = jobs, max(1, jobs or 1), None
+
+    def chunks(self, chunks):
+        if self.requested is not None:
+            yield from chunks
+            return
+        ahead, rows = [], 0
+        for chunk in chunks:
+            ahead.append(chunk)
+            rows += len(chunk)
+            if rows > PARALLEL_MIN_ROWS:
+                break
+        cpus = _available_cpus()
+        self.jobs = min(cpus, MAX_AUTO_WORKERS) if rows > PARALLEL_MIN_ROWS and cpus >= MIN_AUTO_CPUS else 1
+        yield from ahead
+        yield from chunks
+
+    @property
+    def pool(self) -> ProcessPoolExecutor | None:
+        if self.jobs > 1 and self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs)
+        return self._pool
+
+    def shutdown(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+
 def generate(scenarios, model: str | None, out_dir, *, factor_set: str = "report", overwrite: bool = False,
-             jobs: int = 1, verify: str | None = None, progress: bool | None = None,
+             jobs: int | None = None, verify: str | None = None, progress: bool | None = None,
              chunk_rows: int = CHUNK_ROWS, on_verified=None) -> BatchReport:
     """Fill one workbook per scenario row; write summary.csv and summary.xlsx into ``out_dir``.
 
     ``scenarios``: a DataFrame or a .csv/.xlsx path with a ``scenario`` column and one column per input
     (an optional ``model`` column selects the model per row; ``factor_set`` the factor set).
+    ``jobs``: worker processes; None (default) uses them only for tables of more than PARALLEL_MIN_ROWS rows
+    on machines with at least MIN_AUTO_CPUS CPUs.
     ``verify``: 'python' or 'libreoffice' recalculates every written workbook and checks it;
     ``on_verified(n)`` is called as workbooks are verified (for a progress bar).
     """
@@ -438,19 +491,20 @@ def generate(scenarios, model: str | None, out_dir, *, factor_set: str = "report
     names = _Names()
     summary_part = out / f".summary.csv.{os.getpid()}.part"
     bar = _Progress(sys.stderr.isatty() if progress is None else progress)
-    pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
+    plan = _JobPlan(jobs)
     written_files: list[tuple[dict, Path]] = []
     try:
         with open(summary_part, "w", newline="", encoding="utf-8") as fh:
             writer = csv.DictWriter(fh, fieldnames=SUMMARY_FIELDS, extrasaction="ignore")
             writer.writeheader()
             pending = []
-            for chunk in read_chunks(scenarios, chunk_rows):
+            for chunk in plan.chunks(read_chunks(scenarios, chunk_rows)):
                 records: list[dict] = []
                 jobs_ = _group_jobs(chunk, model, factor_set, names, out, overwrite, records)
+                pool = plan.pool
                 if pool is not None:
                     pending.append((records, [pool.submit(_run_job, j) for j in jobs_]))
-                    if len(pending) > 2 * jobs:
+                    if len(pending) > 2 * plan.jobs:
                         _drain(pending.pop(0), writer, report, bar, written_files, out, verify)
                 else:
                     _drain((records, [_Done(_run_job(j)) for j in jobs_]), writer, report, bar, written_files, out,
@@ -466,8 +520,7 @@ def generate(scenarios, model: str | None, out_dir, *, factor_set: str = "report
         report.summary_xlsx = _summary_xlsx(report.summary_csv, out / "summary.xlsx")
         return report
     finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+        plan.shutdown()
         if summary_part.exists():
             summary_part.unlink()
 

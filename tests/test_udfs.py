@@ -11,7 +11,7 @@ from xlwings_classic import MISSING, STUBBED, ComRange, classic_xlwings
 
 import ictco2_xl.udfs as udfs
 from ictco2_xl.core import MODELS, get_factor_set, get_model
-from ictco2_xl.excel.worksheet import CATEGORY, FACTOR_SET_HELP, HELP_LIMIT, MAX_BAD_VALUES
+from ictco2_xl.excel.worksheet import CATEGORY, FACTOR_SET_HELP, HELP_LIMIT
 
 MODEL_FUNCTIONS = {fn.name: fn for m in MODELS.values() for fn in m.worksheet_functions()}
 HELPERS = ("ICTCO2_FACTOR", "ICTCO2_MODELS", "ICTCO2_VERSION", "ICTCO2_PERCENTILE", "ICTCO2_RUN")
@@ -65,7 +65,7 @@ def test_model_function_metadata(classic, name):
         assert not a["doc"].startswith("Positional argument") and len(a["doc"]) <= HELP_LIMIT
         assert a["doc"].startswith(inp.label) and "Default: " in a["doc"]
         assert f"[{'no unit' if inp.unit == '1' else inp.unit}]" in a["doc"]
-        assert a["options"] == {"ndim": 2, "err_to_str": True}
+        assert a["options"] == {"convert": "raw"}  # raw COM values, converted in bulk (excel/cells.py)
     assert xl["args"][-1]["doc"] == FACTOR_SET_HELP
 
 
@@ -221,10 +221,27 @@ def test_a_bad_cell_broadcast_across_a_row_marks_its_whole_row(classic):
     assert out[0] == pytest.approx([model_result("LOGISTICS_POTENTIAL", target_year=2010, empty_rate_cut=c) for c in (0.1, 0.5)])
 
 
-def test_many_distinct_bad_values_fall_back_to_one_message_with_the_position():
-    col = [[float(-i)] for i in range(1, MAX_BAD_VALUES + 3)]
-    out = udfs.LOGISTICS_REDUCTION(col)
-    assert out == [[f"tonnage_100t must be greater than 0, got -{MAX_BAD_VALUES + 1} (row {MAX_BAD_VALUES + 1}, column 1)"]]
+def test_every_bad_cell_shows_its_message_where_it_is_however_many(classic):
+    """10,000 rows with 2,000 distinct bad values: each bad cell says what is wrong, the 8,000 others compute."""
+    rows = 10_000
+    values = np.linspace(1000.0, 9000.0, rows)
+    bad = np.arange(0, rows, 5)
+    values[bad] = -np.arange(1, len(bad) + 1, dtype=float)
+    col = [[v] for v in values.tolist()]
+    col[1] = ["n/a"]
+    col[2] = [-2146826246]  # #N/A from COM
+    out = classic.call("LOGISTICS_REDUCTION", ComRange(col))
+    expected = model_result("LOGISTICS_REDUCTION", tonnage_100t=np.where(values > 0, values, 1.0))
+    for i, (cell,) in enumerate(out):
+        if i in (1, 2):
+            assert cell == ("tonnage_100t must be a number, got 'n/a'" if i == 1 else
+                            "tonnage_100t must be a number, got '#N/A'")
+        elif values[i] < 0:
+            assert cell == f"tonnage_100t must be greater than 0, got {-int(i / 5) - 1}"
+        else:
+            assert cell == pytest.approx(expected[i], rel=1e-12)
+    python = udfs.LOGISTICS_REDUCTION([[v] for v in values.tolist()])  # the same cells from Python
+    assert [row for i, row in enumerate(python) if i not in (1, 2)] == [row for i, row in enumerate(out) if i not in (1, 2)]
 
 
 def test_ranges_that_do_not_fit_together(classic):

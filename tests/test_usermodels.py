@@ -19,7 +19,7 @@ from ictco2_xl.core.analysis import uncertainty
 from ictco2_xl.core.analysis.net import net_report, to_markdown
 from ictco2_xl.core.analysis.restatement import restate
 from ictco2_xl.core.analysis.sensitivity import sensitivity
-from ictco2_xl.core.models import USER_MODELS, model_source
+from ictco2_xl.core.models import model_source
 from ictco2_xl.core.sampling import random_inputs
 from ictco2_xl.recalc import check, recalculate
 from ictco2_xl.recalc.check import close

@@ -29,7 +29,7 @@ CELL_ERRORS = {-2146826281: "#DIV/0!", -2146826246: "#N/A", -2146826259: "#NAME?
                -2146826252: "#NUM!", -2146826265: "#REF!", -2146826273: "#VALUE!"}
 STUBBED = ("pythoncom", "pywintypes", "win32api", "win32event", "win32com", "win32com.client", "win32com.server",
            "win32com.server.dispatcher", "win32com.server.policy", "win32com.server.util", "xlwings._xlwindows",
-           "xlwings.udfs", "xlwings.com_server", "ictco2_xl.udfs", "ictco2_xl.excel.udfs")
+           "xlwings.udfs", "xlwings.com_server", "ictco2_xl.udfs", "ictco2_xl.excel.udfs", "ictco2_xl_per_cell_conversion")
 
 
 class StandInExcelEngine:
@@ -44,7 +44,9 @@ class StandInExcelEngine:
             if value in ("", None):
                 return empty_as
             if isinstance(value, dt.datetime):
-                return datetime_builder(value.year, value.month, value.day, value.hour, value.minute, value.second)
+                return datetime_builder(month=value.month, day=value.day, year=value.year, hour=value.hour,
+                                        minute=value.minute, second=value.second, microsecond=value.microsecond,
+                                        tzinfo=None)
             if number_builder is not None and isinstance(value, float):
                 return number_builder(value)
             if isinstance(value, int) and value in CELL_ERRORS:
@@ -115,17 +117,38 @@ def _stub_modules(engine) -> dict[str, types.ModuleType]:
     }
 
 
+PER_CELL_MODULE = "ictco2_xl_per_cell_conversion"
+
+
+def per_cell_module() -> types.ModuleType:
+    """ictco2_xl's worksheet callables decorated with xlwings' own per-cell argument conversion (``ndim=2,
+    err_to_str=True``): how the classic add-in converted arguments before the bulk conversion of
+    ``ictco2_xl.excel.cells``. The reference for tests (same cells) and the baseline of bench_udfs."""
+    from ictco2_xl.excel.worksheet import CATEGORY, build_functions
+    module = types.ModuleType(PER_CELL_MODULE)
+    module.__file__ = f"<{PER_CELL_MODULE}>"  # no file: xlwings never reloads it
+    for name, f in build_functions().items():
+        for arg_name, help_text in f.arg_help.items():
+            f = xlwings.arg(arg_name, ndim=2, err_to_str=True, doc=help_text)(f)
+        setattr(module, name, xlwings.func(category=CATEGORY)(xlwings.ret("raw")(f)))
+    return module
+
+
 @dataclass
 class Classic:
     udfs: types.ModuleType            # ictco2_xl.udfs imported under the classic decorators
     xlwings_udfs: types.ModuleType    # xlwings.udfs (real)
     com_server: types.ModuleType      # xlwings.com_server (real)
 
-    def call(self, name: str, *args):
+    def call(self, name: str, *args, module: str = "ictco2_xl.udfs"):
         """``=NAME(args)`` as Excel runs it: VBA passes every declared argument, MISSING for omitted ones."""
         declared = len(getattr(self.udfs, name).__xlfunc__["args"])
         args = tuple(args) + (MISSING,) * (declared - len(args))
-        return self.com_server.XLPython().CallUDF("ictco2_xl.udfs", name, args)
+        return self.com_server.XLPython().CallUDF(module, name, args)
+
+    def call_per_cell(self, name: str, *args):
+        """The same call with xlwings' per-cell argument conversion (see :func:`per_cell_module`)."""
+        return self.call(name, *args, module=PER_CELL_MODULE)
 
     def vba(self) -> str:
         """The VBA module Import Functions would write for ictco2_xl.udfs."""
@@ -158,6 +181,7 @@ def classic_xlwings():
         com_server = importlib.import_module("xlwings.com_server")
         xlwings.func, xlwings.arg, xlwings.ret = xlwings_udfs.xlfunc, xlwings_udfs.xlarg, xlwings_udfs.xlret
         udfs = importlib.import_module("ictco2_xl.udfs")
+        sys.modules[PER_CELL_MODULE] = per_cell_module()
         yield Classic(udfs, xlwings_udfs, com_server)
     finally:
         if com_server is not None:

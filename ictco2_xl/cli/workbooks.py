@@ -82,7 +82,9 @@ def add_commands(sub) -> None:
                    "(optional 'model' and 'factor_set' columns)")
     s.add_argument("--model", help="model for rows without a 'model' column")
     s.add_argument("--out", required=True, help="output folder")
-    s.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    s.add_argument("--jobs", type=int, default=None,
+                   help="worker processes (default: 1, or up to 4 for tables of more than 2,000 rows on "
+                        "machines with 3 or more CPUs; see the README)")
     s.add_argument("--overwrite", action="store_true", help="replace existing workbooks")
     s.add_argument("--verify", choices=["python", "libreoffice"], help="recalculate every output and check it")
     s.add_argument("--factor-set", default="report", help="for rows without a 'factor_set' column")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Iterator, Mapping
 import numpy as np
 import pandas as pd
 
+from . import blocks, validation
 from .definitions import Derived, Input, YearSeries
 from .errors import InputError
 from .factors import FactorSet, get_factor_set
@@ -52,15 +53,22 @@ def output_for_default(model: Model, fs, output: str | None = None) -> float:
 
 
 class Result(Mapping):
-    """Every step of one model run, by step name; scalars when all inputs were scalars.
+    """The steps of one model run, by step name; scalars when all inputs were scalars.
 
-    ``inputs`` holds the resolved inputs (defaults filled in), ``implied`` the implied defaults used.
+    ``inputs`` holds the resolved inputs (defaults filled in), ``implied`` the implied defaults used. A run
+    computes every step unless asked for some (``outputs``). Values take the run's full shape when first
+    read, so an input left at its default costs nothing until it is read. A float64 array given as an input
+    is used as given, not copied: do not change it while its Result is in use. ``rejected`` (runs with
+    ``collect=True``) maps an input to ``(which, errors)``, see :class:`~.validation.Checked`.
     """
 
     def __init__(self, model: Model, values: dict, inputs: dict, implied: list[ImpliedUse],
-                 factor_set: FactorSet, index=None):
-        self.model, self._values, self.inputs, self.implied = model, values, inputs, implied
-        self.factor_set, self.index = factor_set, index
+                 factor_set: FactorSet, index=None, shape: tuple = (), rejected: dict | None = None):
+        self.model, self.implied, self.factor_set, self.index = model, implied, factor_set, index
+        self._values = _Shaped(values, shape, index)
+        self.inputs = _Shaped(inputs, shape, index)
+        self.shape = shape
+        self.rejected = rejected or {}
 
     def __getitem__(self, key):
         return self._values[key]
@@ -70,6 +78,9 @@ class Result(Mapping):
 
     def __len__(self) -> int:
         return len(self._values)
+
+    def __contains__(self, key) -> bool:
+        return key in self._values
 
     @property
     def primary(self):
@@ -88,61 +99,35 @@ class Result(Mapping):
         return f"<Result {self.model.id}: {body or f'{len(self)} steps'}>"
 
 
-def _position(index, flat_shape, pos) -> str | None:
-    if len(flat_shape) == 0:
-        return None
-    if index is not None:
-        return f"row {index[pos[0]]!r}"
-    if len(flat_shape) == 1:
-        return f"item {pos[0] + 1}"
-    return "row {}, column {}".format(*(p + 1 for p in pos[:2]))
+class _Shaped(Mapping):
+    """Values given the run's full shape when first read: a float for a scalar run, else an array (a
+    pandas Series when the run had an index)."""
 
+    def __init__(self, raw: dict, shape: tuple, index):
+        self._raw, self._shape, self._index, self._done = raw, shape, index, {}
 
-def _to_float(model: Model, inp: Input, value, blank_as_default: bool):
-    """Float array of a given input, its blank mask and any pandas index; raises InputError."""
-    index = None
-    if isinstance(value, (pd.Series, pd.Index)):
-        index = value.index if isinstance(value, pd.Series) else None
-        value = value.to_numpy()
-    if isinstance(value, (str, bytes, bool, np.bool_)):
-        raise InputError(model.id, inp.name, value, "must be a number")
-    arr = np.asarray(value)
-    if arr.dtype.kind in "iuf":
-        arr = arr.astype(float)
-        blank = np.isnan(arr) if blank_as_default else np.zeros(arr.shape, bool)
-    else:
-        out = np.empty(arr.shape, float)
-        blank = np.zeros(arr.shape, bool)
-        for pos, v in np.ndenumerate(arr):
-            if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.number, type(None), str)):
-                raise InputError(model.id, inp.name, v, "must be a number", _position(index, arr.shape, pos))
-            if v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and np.isnan(v)):
-                if not blank_as_default:
-                    raise InputError(model.id, inp.name, v, "must be a number", _position(index, arr.shape, pos))
-                blank[pos] = True
-                out[pos] = np.nan
-            elif isinstance(v, str):
-                raise InputError(model.id, inp.name, v, "must be a number", _position(index, arr.shape, pos))
-            else:
-                out[pos] = float(v)
-        arr = out
-    finite = np.isfinite(arr) | blank
-    if not finite.all():
-        pos = np.unravel_index(int(np.argmin(finite)), arr.shape)
-        raise InputError(model.id, inp.name, float(arr[pos]), "must be a finite number",
-                         _position(index, arr.shape, pos))
-    return arr, blank, index
+    def __getitem__(self, key):
+        if key not in self._done:
+            self._done[key] = self._full(self._raw[key])
+        return self._done[key]
 
+    def _full(self, v):
+        if isinstance(v, _Later):
+            v = v.compute()
+        v = np.asarray(v, dtype=float)
+        if self._shape == ():
+            return float(v)
+        v = np.broadcast_to(v, self._shape).copy() if v.shape != self._shape else v
+        return pd.Series(v, index=self._index) if self._index is not None and v.ndim == 1 else v
 
-def _check(model: Model, inp: Input, arr: np.ndarray, blank: np.ndarray, index) -> None:
-    bad = inp.bounds.bad(arr) & ~blank
-    rule = inp.bounds.rule()
-    if inp.integer:
-        bad |= (arr != np.round(arr)) & ~blank
-        rule = f"must be a whole number and {rule.removeprefix('must be ')}"
-    if bad.any():
-        pos = np.unravel_index(int(np.argmax(bad)), arr.shape)
-        raise InputError(model.id, inp.name, float(arr[pos]), rule, _position(index, arr.shape, pos))
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __contains__(self, key) -> bool:
+        return key in self._raw
 
 
 _derived_cache: dict = {}
@@ -184,7 +169,12 @@ def _default(model: Model, inp: Input, env: dict, fs: FactorSet):
 
 
 def run(model: Model, inputs: Mapping | None = None, factor_set=None, *, blank_as_default: bool = False,
-        **kwargs) -> Result:
+        outputs=None, collect: bool = False, **kwargs) -> Result:
+    """Evaluate a model (see :meth:`Model.run`); ``outputs`` names the steps to compute (default: all).
+
+    ``collect=True`` is for adapters that show each bad element where it is (worksheet ranges): a bad element
+    of an array input does not raise; it takes the default and is listed in ``Result.rejected``.
+    """
     given = dict(inputs or {})
     for k, v in kwargs.items():
         if k in given:
@@ -195,56 +185,119 @@ def run(model: Model, inputs: Mapping | None = None, factor_set=None, *, blank_a
         if k not in names:
             raise InputError(model.id, k, k, "", message=f"{model.id}: unknown input {k!r}; "
                              f"inputs are: {', '.join(names)}")
+    wanted = _outputs(model, outputs)
     fs = get_factor_set(factor_set)
+    if not collect:
+        result = _run_checking_blocks(model, given, fs, wanted)
+        if result is not None:
+            return result
 
-    arrays, blanks, index = {}, {}, None
+    checked: dict[str, validation.Checked] = {}
+    index = None
     for inp in model.inputs:
         if inp.name in given:
-            arr, blank, idx = _to_float(model, inp, given[inp.name], blank_as_default)
-            _check(model, inp, arr, blank, idx)
-            arrays[inp.name], blanks[inp.name] = arr, blank
-            if idx is not None:
-                if index is not None and not index.equals(idx):
+            value = given[inp.name]
+            c = validation.check(model.id, inp, value, blank_as_default, collect and np.ndim(value) > 0)
+            checked[inp.name] = c
+            if c.index is not None:
+                if index is not None and not index.equals(c.index):
                     raise InputError(model.id, inp.name, "pandas index", "must share one index with the other Series inputs")
-                index = idx
+                index = c.index
     try:
-        shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
+        shape = np.broadcast_shapes(*(c.values.shape for c in checked.values()))
     except ValueError:
-        shapes = ", ".join(f"{k} {a.shape}" for k, a in arrays.items() if a.ndim)
+        shapes = ", ".join(f"{k} {c.values.shape}" for k, c in checked.items() if c.values.ndim)
         raise InputError(model.id, "inputs", shapes, "", message=f"{model.id}: input arrays do not broadcast "
                          f"to one shape ({shapes})") from None
+    env, resolved, implied = _resolve(model, checked, fs, wanted)
+    values = blocks.evaluate(model, env, wanted, shape)
+    rejected = {k: (c.which, c.errors) for k, c in checked.items() if c.errors}
+    return Result(model, values, resolved, implied, fs, index, shape, rejected)
 
+
+def _run_checking_blocks(model: Model, given: dict, fs: FactorSet, wanted: list[str]) -> Result | None:
+    """The run of big float64 arrays, each checked a block at a time just before that block is computed
+    (while it is in the cache, so the check costs no extra pass over memory), or None when the run is not
+    of that kind or any check fails: the caller then checks everything first, which finds the first
+    problem in input order exactly as an element-by-element check would (or fills blanks)."""
+    arrays = {k: v for k, v in given.items() if isinstance(v, np.ndarray) and v.dtype == np.float64 and v.ndim}
+    if not arrays:
+        return None
+    try:
+        shape = np.broadcast_shapes(*(v.shape for v in arrays.values()))
+    except ValueError:
+        return None
+    if blocks.block_rows(shape) is None:
+        return None
+    checked, per_block = {}, {}
+    try:
+        for inp in model.inputs:
+            value = given.get(inp.name)
+            if inp.name in arrays and value.ndim == len(shape) and value.shape[0] == shape[0]:
+                checked[inp.name] = validation.Checked(value, None)
+                per_block[inp.name] = validation.block_check(inp)
+            elif inp.name in given:
+                c = validation.check(model.id, inp, value, False)
+                if c.index is not None or np.broadcast_shapes(c.values.shape, shape) != shape:
+                    return None
+                checked[inp.name] = c
+        env, resolved, implied = _resolve(model, checked, fs, wanted)
+        values = blocks.evaluate(model, env, wanted, shape, checks=per_block)
+    except (InputError, ValueError, blocks.Unchecked):
+        return None
+    return Result(model, values, resolved, implied, fs, None, shape)
+
+
+class _Later:
+    """The default of an input that no requested step uses, computed only if read (a year-dependent default
+    over a million years is an array-sized interpolation)."""
+
+    def __init__(self, compute):
+        self.compute = compute
+
+
+def _resolve(model: Model, checked: dict, fs: FactorSet, wanted: list[str] | None = None):
+    """Every input's value (the given one, the default, or the given one with defaults in its blanks), the
+    inputs alone, and the implied defaults used."""
     env: dict = {}
     implied: list[ImpliedUse] = []
+    used_by_steps = None if wanted is None else {n for s in blocks.needed(model, wanted) for n in s.expr.names}
     # The year comes first: year-dependent defaults need it.
     for inp in sorted(model.inputs, key=lambda i: i.name != "target_year"):
-        if inp.name in arrays and not blanks[inp.name].any():
-            env[inp.name] = arrays[inp.name]
+        c = checked.get(inp.name)
+        if c is not None and c.blank is None:
+            env[inp.name] = c.values
+            continue
+        d = inp.default
+        if (c is None and used_by_steps is not None and inp.name not in used_by_steps and isinstance(d, YearSeries)
+                and np.ndim(env.get("target_year")) > 0):
+            year = env["target_year"]
+            env[inp.name] = _Later(lambda d=d, year=year: d.at(year))
+            if inp.provenance == "implied":
+                implied.append(ImpliedUse(inp.name, float(d.at(np.ravel(year)[0])), inp.source, inp.note, inp.scope))
             continue
         value, used = _default(model, inp, env, fs)
-        if inp.name in arrays:  # some blanks: fill them element by element
-            blank = blanks[inp.name]
-            value = np.where(blank, np.broadcast_to(value, np.broadcast_shapes(np.shape(value), blank.shape)),
-                             arrays[inp.name])
+        if c is not None:  # some blanks: fill them element by element
+            value = np.where(c.blank, np.broadcast_to(value, np.broadcast_shapes(np.shape(value), c.blank.shape)),
+                             c.values)
         if used is not None:
             implied.append(used)
         env[inp.name] = value
+    resolved = {i.name: env[i.name] for i in model.inputs}
     for d in model.data:
         env[d.name] = d
-    with np.errstate(all="ignore"):
-        for step in model.steps:
-            env[step.name] = step.expr.evaluate(env)
+    return env, resolved, implied
 
-    def shaped(v):
-        v = np.asarray(v, dtype=float)
-        if shape == ():
-            return float(v)
-        v = np.broadcast_to(v, shape).copy() if v.shape != shape else v
-        return pd.Series(v, index=index) if index is not None and v.ndim == 1 else v
 
-    resolved = {i.name: shaped(env[i.name]) for i in model.inputs}
-    values = {s.name: shaped(env[s.name]) for s in model.steps}
-    return Result(model, values, resolved, implied, fs, index)
+def _outputs(model: Model, outputs) -> list[str]:
+    if outputs is None:
+        return [s.name for s in model.steps]
+    wanted = {outputs} if isinstance(outputs, str) else set(outputs)
+    known = [s.name for s in model.steps]
+    for name in wanted:
+        if name not in known:
+            raise InputError(model.id, "outputs", name, f"must be steps of the model: {', '.join(known)}")
+    return [n for n in known if n in wanted]
 
 
 def validate_frame(model: Model, frame: pd.DataFrame, *, blank_as_default: bool = True):

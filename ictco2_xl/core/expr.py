@@ -7,6 +7,7 @@ accepted, so evaluation with ``eval`` is safe and the Excel rendering is exact.
 from __future__ import annotations
 
 import ast
+import functools
 import math
 import warnings
 from dataclasses import dataclass
@@ -34,7 +35,9 @@ class Function:
     text: str = ""
 
 
+@functools.lru_cache(maxsize=256)
 def _fit_loglinear(series):
+    # Cached: a run evaluated in blocks of rows fits each (immutable) data table once, not once per block.
     b, a = np.polyfit(np.asarray(series.x, float), np.log(np.asarray(series.y, float)), 1)
     return a, b
 
@@ -52,8 +55,14 @@ def _logest_r2(series):
     return 1.0 - float(resid @ resid) / float(((ly - ly.mean()) ** 2).sum())
 
 
-def _linear_trend(series, x):
+@functools.lru_cache(maxsize=256)
+def _fit_linear(series):
     b, a = np.polyfit(np.asarray(series.x, float), np.asarray(series.y, float), 1)
+    return a, b
+
+
+def _linear_trend(series, x):
+    a, b = _fit_linear(series)
     return a + b * np.asarray(x, float)
 
 
@@ -72,6 +81,11 @@ FUNCTIONS: dict[str, Function] = {f.name: f for f in (
     Function("linear_trend", 2, _linear_trend, lambda a: f"FORECAST({a[1]},{a[0]}_y,{a[0]}_x)",
              takes_series=True, text="linear_trend"),
 )}
+
+
+# Last operations that can write into a given array. ``**`` is left out: numpy computes ``x ** 2`` and
+# ``x ** 0.5`` as square and sqrt, which ``np.power(..., out=)`` would not reproduce bit for bit.
+_INTO = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply, ast.Div: np.true_divide, ast.USub: np.negative}
 
 
 def format_number(value: float) -> str:
@@ -162,8 +176,11 @@ class Expression:
         self.series = frozenset(series)
         constants: dict[str, np.float64] = {}
         body = self._numpy_ast(self._tree, constants)
-        self._constants = constants
         self._code = compile(ast.fix_missing_locations(ast.Expression(body)), "<equation>", "eval")
+        self._scope = {"__builtins__": {}, **constants,
+                       **{"__fn_" + k: f.numpy for k, f in FUNCTIONS.items()},
+                       **{"__into_" + op.__name__: u for op, u in _INTO.items()}}
+        self._code_into = self._compile_into()
 
     # -- validation -------------------------------------------------------------------------------
     def _check(self, node, names, series):
@@ -219,12 +236,37 @@ class Expression:
             return ast.Name(id=name, ctx=ast.Load())
         return node
 
+    def _compile_into(self):
+        """The equation with its last operation writing into ``__out`` (a ufunc's ``out=``), or None."""
+        root = self._numpy_ast(self._tree, {})  # same traversal, so the same constant names
+        if isinstance(root, ast.BinOp) and type(root.op) in _INTO:
+            func, args = "__into_" + type(root.op).__name__, [root.left, root.right]
+        elif isinstance(root, ast.UnaryOp) and type(root.op) in _INTO:
+            func, args = "__into_" + type(root.op).__name__, [root.operand]
+        elif isinstance(root, ast.Call) and isinstance(FUNCTIONS[root.func.id[5:]].numpy, np.ufunc):
+            func, args = root.func.id, root.args
+        else:
+            return None
+        call = ast.Call(func=ast.Name(id=func, ctx=ast.Load()), args=args,
+                        keywords=[ast.keyword(arg="out", value=ast.Name(id="__out", ctx=ast.Load()))])
+        return compile(ast.fix_missing_locations(ast.Expression(call)), "<equation>", "eval")
+
     # -- evaluation -------------------------------------------------------------------------------
     def evaluate(self, env: Mapping[str, object]):
         """Evaluate with numpy; ``env`` maps every name (inputs, steps, data tables) to a value."""
-        scope = {"__builtins__": {}, **self._constants}
-        scope.update({"__fn_" + k: f.numpy for k, f in FUNCTIONS.items()})
-        return eval(self._code, scope, dict(env))  # noqa: S307 - the AST is whitelisted above
+        return eval(self._code, self._scope, env)  # noqa: S307 - the AST is whitelisted above
+
+    def evaluate_into(self, env: dict, out: np.ndarray) -> bool:
+        """Evaluate an array-valued equation straight into ``out`` (the same numpy operation, so the same
+        result, without a copy); False when its last operation cannot write into an array."""
+        if self._code_into is None:
+            return False
+        env["__out"] = out
+        try:
+            eval(self._code_into, self._scope, env)  # noqa: S307 - the AST is whitelisted above
+        finally:
+            del env["__out"]
+        return True
 
     # -- rendering --------------------------------------------------------------------------------
     def to_excel(self, ref: Callable[[str], str] = lambda n: n) -> str:

@@ -133,6 +133,11 @@ class Model:
         return found
 
     def worksheet_functions(self) -> list[WorksheetFunction]:
+        if "_worksheet_functions" not in self.__dict__:  # a model does not change once defined
+            self.__dict__["_worksheet_functions"] = tuple(self._worksheet_functions())
+        return list(self.__dict__["_worksheet_functions"])
+
+    def _worksheet_functions(self) -> list[WorksheetFunction]:
         specs = [(self.function, self.primary, self.description)]
         specs += [(name, step, desc) for name, (step, desc) in self.functions.items()]
         out = []
@@ -158,9 +163,12 @@ class Model:
                      data=[*self.data, *data], **fields)
 
     # -- evaluation (see evaluation.py) -----------------------------------------------------------
-    def run(self, inputs: Mapping | None = None, factor_set=None, *, blank_as_default: bool = False, **kwargs):
-        """Evaluate every step; returns a :class:`~ictco2_xl.core.evaluation.Result`."""
-        return evaluation.run(self, inputs, factor_set, blank_as_default=blank_as_default, **kwargs)
+    def run(self, inputs: Mapping | None = None, factor_set=None, *, blank_as_default: bool = False,
+            outputs=None, collect: bool = False, **kwargs):
+        """Evaluate every step (or the steps named in ``outputs`` and what they need); returns a
+        :class:`~ictco2_xl.core.evaluation.Result`."""
+        return evaluation.run(self, inputs, factor_set, blank_as_default=blank_as_default, outputs=outputs,
+                              collect=collect, **kwargs)
 
     def evaluate_frame(self, frame, factor_set=None, *, blank_as_default: bool = False, extra: str = "error"):
         """Evaluate a DataFrame of scenarios (one column per input) in one vectorised pass."""
@@ -175,7 +183,7 @@ class Model:
             if inp.name in kwargs:
                 raise TypeError(f"{self.id}: {inp.name} given twice")
             kwargs[inp.name] = value
-        return self.run(kwargs, factor_set)[self.primary]
+        return self.run(kwargs, factor_set, outputs=[self.primary])[self.primary]
 
     def __repr__(self):
         return f"<Model {self.id} ({self.function}): {self.title}>"

@@ -22,15 +22,35 @@ except ImportError:  # without xlwings the functions still work from Python and 
     def ret(convert=None, **options):
         return lambda f: f
 
+from .cells import from_com
 from .usermodels import all_functions, load_configured_models
 from .worksheet import CATEGORY
 
+# xlwings' classic add-in (Windows, COM) decorators. There the functions take each argument's raw COM value
+# and convert a whole range at once (ictco2_xl.excel.cells.from_com, same rules as xlwings' per-cell
+# conversion, several times faster over big ranges); the other runtimes keep xlwings' conversion.
+CLASSIC = getattr(arg, "__module__", "") == "xlwings.udfs"
+
+
+def _com_arguments(f):
+    def with_com_arguments(*args):
+        return f(*map(from_com, args))
+    for attr in ("__name__", "__qualname__", "__doc__", "__signature__", "arg_help", "worksheet_function"):
+        if hasattr(f, attr):
+            setattr(with_com_arguments, attr, getattr(f, attr))
+    return with_com_arguments
+
 
 def _decorate(f):
-    # ndim=2 keeps a range's orientation (a column and a row broadcast to a table); err_to_str turns an
-    # error cell into text the function rejects instead of a blank that would silently mean "default".
-    for name, help_text in f.arg_help.items():
-        f = arg(name, ndim=2, err_to_str=True, doc=help_text)(f)
+    if CLASSIC:
+        f = _com_arguments(f)
+        for name, help_text in f.arg_help.items():
+            f = arg(name, "raw", doc=help_text)(f)
+    else:
+        # ndim=2 keeps a range's orientation (a column and a row broadcast to a table); err_to_str turns an
+        # error cell into text the function rejects instead of a blank that would silently mean "default".
+        for name, help_text in f.arg_help.items():
+            f = arg(name, ndim=2, err_to_str=True, doc=help_text)(f)
     # Results are already cell values (a 2D list of numbers and texts): "raw" passes them on unconverted.
     f = ret("raw")(f)
     f.__module__ = __name__

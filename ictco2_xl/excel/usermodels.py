@@ -21,8 +21,8 @@ from ..core.model import WorksheetFunction
 from ..core.modelfile import ModelFileError, load_models
 from ..core.models import get_model
 from .config import ENV, configured_paths
-from .worksheet import (FACTOR_SET_HELP, MODEL_FILE_PROBLEMS, _cells, _excel_call, _finish, _signature, _single,
-                        build_functions, resolve_factor_set, run_cells)
+from .cells import cells, resolve_factor_set, run_cells, single
+from .worksheet import FACTOR_SET_HELP, MODEL_FILE_PROBLEMS, _excel_call, _finish, _signature, build_functions
 
 logger = logging.getLogger(__name__)
 #: Problems of the configured model files, one line each (shown by =ICTCO2_MODELS()).
@@ -50,7 +50,7 @@ _loaded_files: dict[tuple[str, float], str] = {}
 
 def _model(value):
     """A model by id or worksheet-function name, or by the path of a model file (loaded once per version)."""
-    value = _single("model", value)
+    value = single("model", value)
     if value is None:
         raise InputError("", "model", "", "", message="model is required: a model id, a function name or the path "
                                                        "of a .toml model file")
@@ -93,14 +93,14 @@ def ictco2_run(model, output=None, names=None, values=None, factor_set=None):
     a scenario (results down a column); for a column of names, each column is a scenario (results across).
     One name broadcasts its values over their own range."""
     m = _model(model)
-    out = _single("output", output)
+    out = single("output", output)
     out = m.primary if out is None else str(out).strip()
     if out not in {s.name for s in m.steps}:
         raise InputError(m.id, "output", out, "", message=f"output must be a step of {m.id}: "
                                                         f"{', '.join(s.name for s in m.steps)}")
     fs = resolve_factor_set(factor_set)
     fn = WorksheetFunction("ICTCO2_RUN", m, out, "", ())
-    if _cells(names) is None:
+    if cells(names) is None:
         return run_cells(fn, {}, fs)
     name_list = _names(names)
     inputs = {i.name for i in m.inputs}
@@ -115,17 +115,17 @@ def ictco2_run(model, output=None, names=None, values=None, factor_set=None):
     k = len(name_list)
     as_row = np.ndim(names) < 2 or np.shape(names)[0] == 1   # a flat list (from Python) reads as a row
     if k == 1:
-        given = {name_list[0]: _cells(grid)}
+        given = {name_list[0]: cells(grid)}
     elif as_row:
         if grid.shape[1] != k:
             raise InputError(m.id, "values", "", "", message=f"values must have one column per name ({k} names in a "
                                                               f"row), got {grid.shape[0]} x {grid.shape[1]}")
-        given = {n: _cells(grid[:, [j]]) for j, n in enumerate(name_list)}
+        given = {n: cells(grid[:, [j]]) for j, n in enumerate(name_list)}
     else:
         if grid.shape[0] != k:
             raise InputError(m.id, "values", "", "", message=f"values must have one row per name ({k} names in a "
                                                               f"column), got {grid.shape[0]} x {grid.shape[1]}")
-        given = {n: _cells(grid[[j], :]) for j, n in enumerate(name_list)}
+        given = {n: cells(grid[[j], :]) for j, n in enumerate(name_list)}
     return run_cells(fn, {n: v for n, v in given.items() if v is not None}, fs)
 
 

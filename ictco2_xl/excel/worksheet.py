@@ -10,32 +10,29 @@ behaves the same:
 - arguments may be ranges (nested lists or arrays): they broadcast like Excel arrays (a column and a row
   give a table) and blank cells in a range take the default for that cell;
 - results are Excel cell values: always a 2D list of numbers and texts (one cell is ``[[x]]``);
-- bad input gives a short text naming the argument, the value and the rule, in the cell it concerns
-  (one bad row of a 10,000-row range does not blank the other 9,999) — never a traceback.
+- bad input gives a short text naming the argument, the value and the rule, in the cell it concerns:
+  every bad cell of a range shows its own message, however many, and the other cells compute — never a
+  traceback. Argument conversion and results are in :mod:`.cells`.
 
 ``ictco2_xl.excel.udfs`` decorates these callables for xlwings; ``ictco2_xl.recalc.formulas_engine`` registers them in
 headless calculation engines.
 """
 from __future__ import annotations
 
-import contextlib
-import gc
 import inspect
 import logging
-from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
 from .. import __version__
-from ..core import Derived, WorksheetFunction, YearSeries, all_models, get_factor_set, get_model, load_factor_set
+from ..core import Derived, WorksheetFunction, YearSeries, all_models, get_factor_set, get_model
 from ..core.errors import ICTCO2Error, InputError
 from ..core.factors import FACTOR_KEYS, FactorSet
+from .cells import NOT_FINITE, cells, is_number_type, number_text, resolve_factor_set, run_cells, single
 
 CATEGORY = "ICT CO2"
 HELP_LIMIT = 255  # Excel's limit for a function description and for each argument's help text
-# Distinct bad values of one call reported cell by cell; beyond that the whole call shows the first error.
-MAX_BAD_VALUES = 20
 
 logger = logging.getLogger(__name__)
 
@@ -55,10 +52,6 @@ def _fit(*parts: str, limit: int = HELP_LIMIT) -> str:
     return parts[0][: limit - 1].rstrip() + "…"
 
 
-def _number(value: float) -> str:
-    return f"{value:.6g}"
-
-
 def _year_series_text(series: YearSeries) -> str:
     if len(series.points) <= 4:
         return series.describe()
@@ -70,12 +63,12 @@ def _year_series_text(series: YearSeries) -> str:
 def _default_text(inp, resolved: dict) -> str:
     if inp.factor:
         value = get_factor_set("report").get(inp.factor, inp.scope).value
-        return f"the factor set's {inp.factor} (report: {_number(value)})"
+        return f"the factor set's {inp.factor} (report: {number_text(value)})"
     if isinstance(inp.default, YearSeries):
         return _year_series_text(inp.default)
     if isinstance(inp.default, Derived):
-        return f"{inp.default.description} ({_number(float(resolved[inp.name]))})"
-    return _number(float(inp.default))
+        return f"{inp.default.description} ({number_text(float(resolved[inp.name]))})"
+    return number_text(float(inp.default))
 
 
 def _rule_text(inp) -> str:
@@ -97,95 +90,6 @@ def function_help(fn: WorksheetFunction) -> str:
 
 # -- arguments ----------------------------------------------------------------------------------------
 
-def _is_number_type(t: type) -> bool:
-    return issubclass(t, (int, float, np.integer, np.floating)) and not issubclass(t, (bool, np.bool_))
-
-
-def _cells(value):
-    """An argument as the core takes it: None when omitted or blank, a scalar, or an array.
-
-    Ranges come as nested lists (xlwings) or arrays. All-number ranges become float arrays with NaN for
-    blanks — the core's fast path; anything else stays an object array for the core to validate.
-    """
-    if isinstance(value, (list, tuple, np.ndarray)):
-        arr = np.asarray(value) if isinstance(value, np.ndarray) else np.array(value, dtype=object)
-        if arr.size == 0:
-            return None
-        if arr.size == 1:
-            return _cells(arr.flat[0])
-        if arr.dtype == object and all(t is type(None) or _is_number_type(t) for t in set(map(type, arr.flat))):
-            arr = arr.astype(float)
-        return arr
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, float) and np.isnan(value):
-        return None
-    return value
-
-
-def _single(name: str, value):
-    """A scalar argument (factor set, model): one cell or blank."""
-    value = _cells(value)
-    if isinstance(value, np.ndarray):
-        raise InputError("", name, f"a range of {value.size} cells", "",
-                         message=f"{name} must be a single cell, got a range of {value.size} cells")
-    return value
-
-
-_loaded_files: dict[tuple[str, float], FactorSet] = {}
-
-
-def resolve_factor_set(value) -> FactorSet:
-    """'report' (blank), 'current', a loaded set's name, or a .toml/.csv file (loaded once per version)."""
-    value = _single("factor_set", value)
-    if value is None:
-        return get_factor_set("report")
-    if not isinstance(value, str):
-        return get_factor_set(str(value))  # the core's message names the valid choices
-    if value.lower().endswith((".toml", ".csv")):
-        path = Path(value).expanduser()
-        key = (str(path.resolve()), path.stat().st_mtime if path.is_file() else 0.0)
-        if key not in _loaded_files:
-            _loaded_files[key] = load_factor_set(path)
-        return _loaded_files[key]
-    return get_factor_set(value)
-
-
-# -- results ------------------------------------------------------------------------------------------
-
-NOT_FINITE = "no finite result for these inputs"
-
-
-def _sheet_values(result, cell_errors=()) -> list[list]:
-    """A result as a 2D list of cell values, with error texts where they belong."""
-    out = np.asarray(result, dtype=float)
-    shape = out.shape
-    bad = ~np.isfinite(out)
-    if cell_errors or bad.any():
-        out = out.astype(object)
-        out[bad] = NOT_FINITE
-        for mask, message in reversed(cell_errors):  # the first error found wins
-            out[np.broadcast_to(mask, shape)] = message
-    if out.ndim > 2:
-        raise InputError("", "inputs", f"{out.ndim} dimensions", "",
-                         message=f"inputs must fit a sheet: at most 2 dimensions, got {out.ndim}")
-    with _gc_paused():
-        return out.reshape(1, -1).tolist() if out.ndim < 2 else out.tolist()
-
-
-@contextlib.contextmanager
-def _gc_paused():
-    # Building one list per row of a large spill triggers repeated cyclic-GC passes over every live object
-    # (the argument lists included): pausing it makes a 100,000-row result ~3x faster to build.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _message(exc: Exception) -> str:
     if isinstance(exc, InputError):
         return exc.short
@@ -203,50 +107,6 @@ def _excel_call(f: Callable) -> Callable:
             logger.exception("ictco2_xl worksheet function failed")
             return [[f"internal error in ictco2_xl ({type(exc).__name__}: {exc}); please report it"]]
     return call
-
-
-def _same_value(arr: np.ndarray, bad) -> np.ndarray:
-    """Mask of the elements equal to the value the core rejected."""
-    if arr.dtype.kind == "f":
-        return (arr == bad) | (np.isnan(arr) & np.isnan(bad)) if isinstance(bad, float) else np.zeros(arr.shape, bool)
-
-    def same(v):
-        if isinstance(bad, float) and _is_number_type(type(v)):
-            return float(v) == bad
-        return type(v) is type(bad) and v == bad
-    return np.frompyfunc(same, 1, 1)(arr).astype(bool)
-
-
-def _broadcast_message(model_id: str, given: dict) -> str:
-    shapes = ", ".join(f"{k} ({' x '.join(map(str, np.shape(v)))})" for k, v in given.items() if np.ndim(v))
-    return (f"ranges do not fit together: {shapes}; give ranges of one size, or a column and a row, "
-            "or single cells")
-
-
-def run_cells(fn: WorksheetFunction, given: dict, fs: FactorSet):
-    """Run the model; a bad value in a range becomes an error text in the cells it concerns.
-
-    Each rejected value is blanked (so the default stands in) and the run repeated: a value the core
-    rejects once is rejected everywhere it occurs, so k distinct bad values cost k extra runs.
-    """
-    cell_errors = []
-    while True:
-        try:
-            result = fn.model.run(given, fs, blank_as_default=True)[fn.output]
-            return _sheet_values(result, cell_errors)
-        except InputError as exc:
-            if exc.name == "inputs":
-                raise InputError(exc.model, "inputs", "", "", message=_broadcast_message(exc.model, given)) from None
-            arr = given.get(exc.name)
-            if not isinstance(arr, np.ndarray) or len(cell_errors) >= MAX_BAD_VALUES:
-                raise
-            mask = _same_value(arr, exc.value)
-            if not mask.any():
-                raise
-            cell_errors.append((mask, InputError(exc.model, exc.name, exc.value, exc.rule).short))
-            arr = arr.copy()
-            arr[mask] = np.nan if arr.dtype.kind == "f" else None
-            given = {**given, exc.name: arr}
 
 
 # -- the functions ------------------------------------------------------------------------------------
@@ -281,7 +141,7 @@ def model_function(fn: WorksheetFunction, resolved: dict) -> Callable:
         fs = resolve_factor_set(factor_set)
         given = {}
         for name, value in zip(names, inputs):
-            value = _cells(value)
+            value = cells(value)
             if value is not None:
                 given[name] = value
         return run_cells(fn, given, fs)
@@ -295,7 +155,7 @@ def model_function(fn: WorksheetFunction, resolved: dict) -> Callable:
 
 def _factor_value(fs: FactorSet, scope: str | None):
     def value(key):
-        if key is None or (isinstance(key, str) and not key.strip()):
+        if key is None or (isinstance(key, str) and not key.strip()) or (isinstance(key, float) and key != key):
             return "name is required: " + ", ".join(FACTOR_KEYS)
         if str(key).strip() not in FACTOR_KEYS:
             return f"name must be one of {', '.join(FACTOR_KEYS)}, got {key!r}"
@@ -305,14 +165,15 @@ def _factor_value(fs: FactorSet, scope: str | None):
 
 def ictco2_factor(name, factor_set=None, model=None):
     fs = resolve_factor_set(factor_set)
-    model = _single("model", model)
+    model = single("model", model)
     scope = None
     if model is not None:
         try:
             scope = get_model(str(model)).id
         except KeyError:
             raise InputError("", "model", model, "must be a model id or worksheet function name") from None
-    values = np.frompyfunc(_factor_value(fs, scope), 1, 1)(np.array(name, dtype=object))
+    with np.errstate(invalid="ignore"):  # a blank cell of a converted range is NaN: no warning for it
+        values = np.frompyfunc(_factor_value(fs, scope), 1, 1)(np.array(name, dtype=object))
     return np.atleast_2d(values).tolist()
 
 
@@ -335,13 +196,50 @@ def ictco2_version():
 
 
 def ictco2_percentile(function_name, p, draws=None, seed=None, factor_set=None):
-    from ..core.analysis.uncertainty import ictco2_percentile as percentile
+    """One percentile per cell of ``p``: a bad or blank p shows its message in its own cell."""
+    from ..core.analysis import uncertainty as u
     fs = resolve_factor_set(factor_set)
-    q = _single("p", p) if np.ndim(p) == 0 or np.size(p) == 1 else np.array(p, dtype=object)
-    if isinstance(q, np.ndarray):
-        q = np.where(np.equal(q, None), np.nan, q).astype(float)
-    value = percentile(_single("function_name", function_name), q, _single("draws", draws), _single("seed", seed), fs)
-    return np.atleast_2d(value).tolist()
+    fn, draws, seed = u.percentile_function(single("function_name", function_name), single("draws", draws),
+                                            single("seed", seed))
+    given = cells(p)
+    if not isinstance(given, np.ndarray):
+        if given is None:
+            raise InputError(u.PERCENTILE, "p", None, u.P_RULE, message=_BLANK_P)
+        return [[u.ictco2_percentile(fn.name, given, draws, seed, fs)]]
+    q, texts = _p_cells(given)
+    out = np.empty(q.shape, dtype=object)
+    good = texts == None  # noqa: E711 - element-wise
+    out[good] = np.atleast_1d(u.percentiles(fn, q[good], draws, seed, fs)) if good.any() else []
+    out[~good] = texts[~good]
+    return np.atleast_2d(out).tolist()
+
+
+_BLANK_P = "p must be a number between 0 and 1, got a blank cell"
+
+
+def _p_cells(given: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The p of each cell (NaN where bad) and each bad cell's message (None where good)."""
+    from ..core.analysis.uncertainty import P_RULE, PERCENTILE
+    texts = np.full(given.shape, None, dtype=object)
+    if given.dtype == object:
+        flat = given.ravel()
+        q = np.full(flat.shape, np.nan)
+        for i, v in enumerate(flat):
+            if v is None or (isinstance(v, str) and not v.strip()):
+                texts.flat[i] = _BLANK_P
+            elif isinstance(v, (bool, np.bool_)) or not is_number_type(type(v)):
+                texts.flat[i] = InputError(PERCENTILE, "p", v, P_RULE).short
+            else:
+                q[i] = float(v)
+        q = q.reshape(given.shape)
+    else:
+        q = given.astype(float, copy=False)
+        texts[np.isnan(q)] = _BLANK_P
+    with np.errstate(invalid="ignore"):
+        out_of_range = np.isfinite(q) & ((q < 0) | (q > 1)) | np.isinf(q)
+    for i in np.flatnonzero(out_of_range & (texts == None)):  # noqa: E711 - element-wise
+        texts.flat[i] = InputError(PERCENTILE, "p", float(q.flat[i]), P_RULE).short
+    return q, texts
 
 
 def helper_functions() -> list[Callable]:
@@ -385,5 +283,5 @@ def build_functions() -> dict[str, Callable]:
     return out
 
 
-__all__ = ["CATEGORY", "HELP_LIMIT", "FACTOR_SET_HELP", "build_functions", "resolve_factor_set", "run_cells",
+__all__ = ["CATEGORY", "HELP_LIMIT", "FACTOR_SET_HELP", "NOT_FINITE", "build_functions", "resolve_factor_set", "run_cells",
            "arg_help", "function_help"]

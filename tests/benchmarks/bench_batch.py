@@ -1,33 +1,31 @@
-"""Batch generation of filled workbooks vs building each with openpyxl, vs the floor, and its memory.
+"""Batch generation of filled workbooks vs the strongest real alternatives, vs the floor, --jobs, memory.
 
-    python tests/benchmarks/bench_batch.py [--rows 1000] [--big-rows 10000] [--skip-memory]
-                                           [--model logistics_potential] [--sample 50] [--repeat 5]
+    python tests/benchmarks/bench_batch.py [--rows 1000] [--sample 100] [--repeat 3] [--model logistics_potential]
+                                           [--jobs-rows 250 1000 4000] [--big-rows 10000] [--skip-memory]
 
-All in the same run, on --rows random in-range scenarios of one model, written to temporary folders:
-- batch: ``ictco2_xl.batch.generate`` on a scenario DataFrame, timed in a fresh process (imports done
-  first), so it includes building the template once and writing summary.csv and summary.xlsx;
-- B, the floor: the template's bytes written to --rows files (open/write/close per file), in the same
-  process just before and just after each batch. File creation on a shared virtual disk swings tenfold
-  within minutes (0.1 to 1.2 ms per file here), so each batch is compared with the floor measured around
-  it, and the ratio reported is the median over the rounds;
-- A: ``build_template(model)`` + writing the file, per workbook: what building each workbook with openpyxl
-  costs. Timed on --sample workbooks and scaled to --rows (the per-workbook cost is flat);
-- the batch again with ``jobs=2``.
-Absolute times are the best of --repeat rounds. Memory: generate over a CSV of --rows and of --big-rows
-scenarios (read in chunks), each in a fresh process; peak RSS minus the RSS after imports and a small
-warm-up batch (which builds the template). The peak is VmHWM, not ru_maxrss: Linux keeps a forked child's
-ru_maxrss at its parent's RSS through exec, so it would show this benchmark's size instead of the batch's
-growth. Targets: A / batch >= 20x and batch / floor <= 10x; a miss is reported, not an error (the machine
-is shared, timings are noisy).
+On --rows random in-range scenarios of one model, written to temporary folders, in the same run:
+- batch: ``ictco2_xl.batch.generate`` (jobs=1) on a scenario DataFrame, in a fresh process after imports:
+  builds the template once, computes every row in one vectorised run, writes the workbooks, summary.csv and
+  summary.xlsx;
+- XlsxWriter: ``in_memory=True``, the same content written afresh per scenario: every cell (formulas with
+  their cached values), formats, column widths, names, data validation, protection and charts (see
+  peers.py). The strongest peer: files that open showing numbers, as the package's do;
+- openpyxl: the template loaded once, the inputs set and the workbook saved per scenario (no cached values);
+- the floor: the template's bytes written to --rows files (open/write/close per file), measured just before
+  and just after each batch in its process (file creation on a shared virtual disk swings tenfold).
+XlsxWriter and openpyxl are timed on --sample workbooks and scaled to --rows (their per-workbook cost is
+flat); a sample of their workbooks is read back and checked against the batch's values. Times are wall
+clock (the work includes the disk), median [min-max] of --repeat interleaved rounds, each ratio taken
+within a round. Then --jobs: generate with jobs=1 and jobs=2 over each of --jobs-rows, to find where
+parallel pays on this machine. Memory: peak RSS of generate over a CSV of --rows and of --big-rows
+scenarios (read in chunks), each in a fresh process. Targets: XlsxWriter / batch >= 5x, batch / floor
+<= 10x; a miss is reported, not an error (the machine is shared and noisy).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import platform
-import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,10 +34,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))   # measure this working tree, whatever is installed
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from ictco2_xl.workbook import filler as _filler_module  # noqa: E402,F401  (import cost is not batch cost)
+
+import timing  # noqa: E402
+from timing import current_rss_kib, peak_rss_kib  # noqa: E402
+from peers import OpenpyxlPeer, XlsxWriterPeer  # noqa: E402
 
 from ictco2_xl.batch import generate  # noqa: E402
 from ictco2_xl.core.models import get_model  # noqa: E402
@@ -47,7 +50,7 @@ from ictco2_xl.core.sampling import random_inputs  # noqa: E402
 from ictco2_xl.workbook.templates import build_template  # noqa: E402
 
 SEED = 20100101
-TARGET_VS_OPENPYXL = 20.0
+TARGET_VS_XLSXWRITER = 5.0
 TARGET_VS_FLOOR = 10.0
 WARMUP_ROWS = 5
 
@@ -56,29 +59,6 @@ def scenario_frame(model, n: int) -> pd.DataFrame:
     """``n`` random in-range scenarios, one column per input (the same rows in every process)."""
     columns = random_inputs(model, n, np.random.default_rng(SEED))
     return pd.DataFrame({"scenario": [f"scenario {i + 1}" for i in range(n)], **columns})
-
-
-def _status_kib(field: str) -> int | None:
-    try:
-        with open("/proc/self/status") as fh:
-            for line in fh:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return None
-
-
-def current_rss_kib() -> int:
-    rss = _status_kib("VmRSS")
-    return rss if rss is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-
-
-def peak_rss_kib() -> int:
-    """Peak RSS of this process. Linux's ru_maxrss also counts the parent's RSS at fork time (it survives
-    exec), which would hide a small child's growth under the size of this benchmark; VmHWM does not."""
-    peak = _status_kib("VmHWM")
-    return peak if peak is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def checked_generate(source, model_id: str, out_dir: Path, rows: int, jobs: int = 1) -> tuple[float, int, float]:
@@ -141,10 +121,26 @@ def time_floor(template: bytes, rows: int, folder: Path) -> float:
     return time.perf_counter() - t0
 
 
-def time_openpyxl_each(model, sample: int, tmp: Path) -> float:
+def time_peer(write, sample: int, folder: Path) -> float:
+    """Seconds to write ``sample`` workbooks with a peer's ``write(path, i)``."""
+    folder.mkdir(parents=True)
     t0 = time.perf_counter()
-    write_files(tmp / "openpyxl", (build_template(model) for _ in range(sample)))
+    for i in range(sample):
+        write(folder / f"scenario {i + 1}.xlsx", i)
     return time.perf_counter() - t0
+
+
+def check_peer_files(folder: Path, batch_folder: Path, sample: int, cells) -> None:
+    """The peer's workbooks hold the batch's cached values in the cells that vary (read back with openpyxl)."""
+    import openpyxl
+    for i in range(0, sample, max(1, sample // 5)):
+        name = f"scenario {i + 1}.xlsx"
+        ours = openpyxl.load_workbook(batch_folder / name, data_only=True, read_only=True)
+        theirs = openpyxl.load_workbook(folder / name, data_only=True, read_only=True)
+        for sheet, ref in cells:
+            a, b = ours[sheet][ref].value, theirs[sheet][ref].value
+            if not (a == b or (isinstance(a, float) and isinstance(b, float) and abs(a - b) <= 1e-9 * abs(a))):
+                raise SystemExit(f"XlsxWriter peer differs from the batch in {name} {sheet}!{ref}: {b!r} vs {a!r}")
 
 
 def ms(seconds: float, n: int) -> str:
@@ -161,8 +157,10 @@ def main():
     ap.add_argument("--big-rows", type=int, default=10000, help="the larger memory run (default 10000)")
     ap.add_argument("--skip-memory", action="store_true", help="skip the two memory runs")
     ap.add_argument("--model", default="logistics_potential", help="model id (default logistics_potential)")
-    ap.add_argument("--sample", type=int, default=50, help="workbooks built with openpyxl, scaled to --rows")
-    ap.add_argument("--repeat", type=int, default=5, help="interleaved rounds (default 5)")
+    ap.add_argument("--sample", type=int, default=100, help="workbooks written by each peer, scaled to --rows")
+    ap.add_argument("--repeat", type=int, default=3, help="interleaved rounds (default 3)")
+    ap.add_argument("--jobs-rows", type=int, nargs="*", default=[250, 1000, 4000],
+                    help="row counts for the jobs=1 vs jobs=2 comparison (none: skip)")
     ap.add_argument("--child", choices=["time", "memory"], help=argparse.SUPPRESS)
     ap.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
     ap.add_argument("--csv", help=argparse.SUPPRESS)
@@ -180,48 +178,68 @@ def main():
     except KeyError:
         ap.error(f"--model must be a model id or worksheet-function name, got {args.model!r}")
     rows, sample = args.rows, min(args.sample, args.rows)
-    build_template(model)   # first call pays openpyxl's one-off warm-up; not a per-workbook cost
-    t0 = time.perf_counter()
     template = build_template(model)
-    build_s = time.perf_counter() - t0
-    print(f"bench_batch: model {model.id}, {rows:,} random in-range scenarios, {os.cpu_count()} CPU(s), "
-          f"Python {platform.python_version()}; best of {args.repeat} interleaved round(s)")
-    print(f"template: {len(template):,} bytes, built with openpyxl in {build_s * 1e3:.1f} ms")
+    frame = scenario_frame(model, rows)
+    columns = {c: frame[c].to_numpy() for c in frame.columns if c != "scenario"}
+    names = frame["scenario"].tolist()
+    xw, op = XlsxWriterPeer(model, "report", template), OpenpyxlPeer(model, "report", template)
+    print(f"bench_batch: model {model.id}, {rows:,} random in-range scenarios, {args.repeat} interleaved round(s); "
+          f"{timing.machine()}")
+    print(f"template: {len(template):,} bytes")
 
-    best = {"batch": float("inf"), "batch2": float("inf"), "openpyxl": float("inf"), "floor": float("inf")}
-    ratios = []
+    times = {"batch": [], "xlsxwriter": [], "openpyxl": [], "floor": []}
     for r in range(args.repeat):
-        with tempfile.TemporaryDirectory(prefix="bench_batch_") as tmp:
-            best["openpyxl"] = min(best["openpyxl"], time_openpyxl_each(model, sample, Path(tmp)))
         single = run_child("time", model.id, rows, jobs=1)
-        ratios.append(single["seconds"] / single["floor"])
-        best["batch"], workbook_bytes = min(best["batch"], single["seconds"]), single["bytes"]
-        best["floor"] = min(best["floor"], single["floor"])
-        best["batch2"] = min(best["batch2"], run_child("time", model.id, rows, jobs=2)["seconds"])
+        times["batch"].append(single["seconds"])
+        times["floor"].append(single["floor"])
+        workbook_bytes = single["bytes"]
+        with tempfile.TemporaryDirectory(prefix="bench_batch_") as tmp:
+            t0 = time.perf_counter()
+            values = xw.values(columns, rows)   # the peer computes every row with the package's vectorised run
+            compute = time.perf_counter() - t0
+            xs = time_peer(lambda path, i: xw.write(path, values, i, names[i]), sample, Path(tmp) / "xlsxwriter")
+            times["xlsxwriter"].append(compute + xs / sample * rows)
+            times["openpyxl"].append(time_peer(lambda path, i: op.write(path, columns, i, names[i]), sample,
+                                               Path(tmp) / "openpyxl") / sample * rows)
+            if r == 0:
+                batch_dir = Path(tmp) / "batch"
+                generate(frame.head(sample), model.id, batch_dir, progress=False)
+                check_peer_files(Path(tmp) / "xlsxwriter", batch_dir, sample, list(values))
         if sys.stderr.isatty():
             print(f"  round {r + 1}/{args.repeat} done", file=sys.stderr, flush=True)
 
-    batch, batch2, floor = best["batch"], best["batch2"], best["floor"]
-    openpyxl_scaled = best["openpyxl"] / sample * rows
-    def line(label: str, seconds: float, note: str = "") -> None:
-        print(f"{label:42s} {seconds:8.3f} s {ms(seconds, rows)}{note}")
+    def line(label: str, key: str, note: str = "") -> None:
+        sec = times[key]
+        print(f"{label:46s} {timing.median(sec):8.3f} s {ms(timing.median(sec), rows)}{note}")
 
     print()
-    line(f"batch: generate(jobs=1), {rows:,} workbooks", batch)
+    line(f"batch: generate(jobs=1), {rows:,} workbooks", "batch")
     print("    fresh process after imports: includes building the template once and summary.csv/.xlsx;")
     print(f"    {workbook_bytes:,.0f} bytes per workbook written vs {len(template):,} for the floor's template")
-    line(f"A: openpyxl build + write, {rows:,} workbooks", openpyxl_scaled,
-         f"  (measured on {sample:,}, scaled to {rows:,})")
-    line(f"B: floor, template bytes to {rows:,} files", floor, "  (open/write/close per file)")
-    line(f"batch: generate(jobs=2), {rows:,} workbooks", batch2, f"  ({batch / batch2:.2f}x the speed of jobs=1)")
+    line(f"XlsxWriter in memory, same content, {rows:,}", "xlsxwriter", f"  (measured on {sample:,}, scaled)")
+    line(f"openpyxl, template loaded once, {rows:,}", "openpyxl", f"  (measured on {sample:,}, scaled)")
+    line(f"floor: template bytes to {rows:,} files", "floor", "  (open/write/close per file)")
     print()
-    vs_openpyxl, vs_floor = openpyxl_scaled / batch, statistics.median(ratios)
-    print(f"A / batch     = {vs_openpyxl:6.1f}x  (target: at least {TARGET_VS_OPENPYXL:g}x)  "
-          f"{verdict(vs_openpyxl >= TARGET_VS_OPENPYXL)}")
-    print(f"batch / floor = {vs_floor:6.1f}x  (target: within {TARGET_VS_FLOOR:g}x)      "
-          f"{verdict(vs_floor <= TARGET_VS_FLOOR)}")
-    print(f"    median over {len(ratios)} round(s), each batch against the floor measured just before and after it "
-          f"in its process: {', '.join(f'{x:.1f}x' for x in ratios)}")
+    vs_xw = timing.ratios(times["xlsxwriter"], times["batch"])
+    vs_op = timing.ratios(times["openpyxl"], times["batch"])
+    vs_floor = timing.ratios(times["batch"], times["floor"])
+    print(f"XlsxWriter / batch = {timing.spread(vs_xw, '{:.1f}')}x  (target: at least {TARGET_VS_XLSXWRITER:g}x)  "
+          f"{verdict(timing.median(vs_xw) >= TARGET_VS_XLSXWRITER)}")
+    print(f"openpyxl / batch   = {timing.spread(vs_op, '{:.1f}')}x")
+    print(f"batch / floor      = {timing.spread(vs_floor, '{:.1f}')}x  (target: within {TARGET_VS_FLOOR:g}x)  "
+          f"{verdict(timing.median(vs_floor) <= TARGET_VS_FLOOR)}")
+    print(f"    median [min-max] of {args.repeat} round(s); each batch against the floor measured around it")
+
+    if args.jobs_rows:
+        print("\n--jobs: generate with jobs=1 and jobs=2 in fresh processes, interleaved, "
+              f"median of {args.repeat} round(s) each")
+        for n in args.jobs_rows:
+            one, two = [], []
+            for _ in range(args.repeat):
+                one.append(run_child("time", model.id, n, jobs=1)["seconds"])
+                two.append(run_child("time", model.id, n, jobs=2)["seconds"])
+            print(f"  {n:>7,} rows: jobs=1 {timing.median(one):7.2f} s, jobs=2 {timing.median(two):7.2f} s: "
+                  f"jobs=2 is {timing.spread(timing.ratios(one, two))}x the speed of jobs=1")
 
     if args.skip_memory:
         return

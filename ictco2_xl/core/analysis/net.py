@@ -242,7 +242,9 @@ def net_report(factor_set=None, draws: int | None = uncertainty.DEFAULT_DRAWS,
                        report_ratio=float(p.reported) / own if own_name else np.nan,
                        own_basis=_own_basis(model, own_name, res), not_quantified=len(named))
             if draws:
-                u = uncertainty.run(model, draws, seed, overrides=case, factor_set=fs)
+                steps = {s.name for s in model.steps}
+                wanted = [n for n in (sol.reduction or model.primary, sol.rebound, own_name) if n in steps]
+                u = uncertainty.run(model, draws, seed, overrides=case, factor_set=fs, steps=wanted)
                 q = _parts(sol, model, u.result)
                 gross_s = np.broadcast_to(q.gross, (u.draws,))
                 row.update(gross_p5=float(np.percentile(gross_s, 5)), gross_p95=float(np.percentile(gross_s, 95)))

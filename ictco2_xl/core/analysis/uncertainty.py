@@ -23,141 +23,17 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from ..definitions import Distribution, Input
+from ..definitions import Distribution
 from ..errors import InputError
 from ..evaluation import Result
 from ..factors import FactorSet, get_factor_set
 from ..model import Model, WorksheetFunction
+from .distributions import Drawn, normal_ppf, resolve
 
 DEFAULT_DRAWS = 10_000
 DEFAULT_SEED = 0
 MIN_DRAWS, MAX_DRAWS = 100, 1_000_000
 METHODS = ("lhs", "mc")
-
-
-# -- the standard normal quantile (numpy has none; scipy is not a dependency) ----------------------
-_A = (-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02,
-      -3.066479806614716e+01, 2.506628277459239e+00)
-_B = (-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01,
-      -1.328068155288572e+01)
-_C = (-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00,
-      4.374664141464968e+00, 2.938163982698783e+00)
-_D = (7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00)
-
-
-def _poly(coeffs, x):
-    out = np.zeros_like(x)
-    for c in coeffs:
-        out = out * x + c
-    return out
-
-
-def normal_ppf(p) -> np.ndarray:
-    """Standard normal quantile (Acklam's rational approximation, relative error below 1.2e-9)."""
-    p = np.clip(np.asarray(p, float), np.finfo(float).tiny, 1 - 2 ** -53)
-    out = np.empty_like(p)
-    tail = np.minimum(p, 1 - p)
-    central = tail >= 0.02425
-    q = p[central] - 0.5
-    r = q * q
-    out[central] = _poly(_A, r) * q / (_poly(_B, r) * r + 1)
-    t = np.sqrt(-2 * np.log(tail[~central]))
-    x = _poly(_C, t) / (_poly(_D, t) * t + 1)
-    out[~central] = np.where(p[~central] < 0.5, x, -x)
-    return out
-
-
-def _normal_cdf(z: float) -> float:
-    return 0.5 * math.erfc(-z / math.sqrt(2)) if math.isfinite(z) else (0.0 if z < 0 else 1.0)
-
-
-# -- ranges made concrete for one case ---------------------------------------------------------------
-@dataclass(frozen=True)
-class Drawn:
-    """An input's distribution for one case: numbers in the input's unit, inside its valid range.
-
-    ``low``/``high`` bound the draws (infinite for an untruncated side of a normal); ``centre`` is the
-    input's value in the deterministic case; ``origin`` is ``definition`` or ``override``.
-    """
-
-    name: str
-    kind: str
-    low: float
-    high: float
-    centre: float
-    mode: float | None = None
-    mean: float | None = None
-    sd: float | None = None
-    reason: str = ""
-    origin: str = "definition"
-
-    def ppf(self, u) -> np.ndarray:
-        """Values at the quantiles ``u`` (0..1): inverse-CDF sampling, so draws can share quantiles."""
-        u = np.asarray(u, float)
-        if self.kind == "fixed" or self.low == self.high:
-            return np.full(u.shape, self.centre if self.kind == "fixed" else self.low)
-        lo, hi = self.low, self.high
-        if self.kind == "uniform":
-            x = lo + u * (hi - lo)
-        elif self.kind == "triangular":
-            c = (self.mode - lo) / (hi - lo)
-            x = np.where(u < c, lo + np.sqrt(u * (hi - lo) * (self.mode - lo)),
-                         hi - np.sqrt((1 - u) * (hi - lo) * (hi - self.mode)))
-        else:
-            fa = _normal_cdf((lo - self.mean) / self.sd)
-            fb = _normal_cdf((hi - self.mean) / self.sd)
-            x = self.mean + self.sd * normal_ppf(fa + u * (fb - fa))
-        return np.clip(x, lo, hi)
-
-    def swing(self) -> tuple[float, float]:
-        """The interval a one-at-a-time sensitivity swing covers: the range, or P5-P95 for a normal."""
-        if self.kind == "normal":
-            lo, hi = self.ppf([0.05, 0.95])
-            return float(lo), float(hi)
-        if self.kind == "fixed":
-            return self.centre, self.centre
-        return self.low, self.high
-
-    def describe(self) -> str:
-        if self.kind == "fixed":
-            return f"fixed at {self.centre:g}"
-        if self.kind == "normal":
-            return f"normal {self.mean:g} ± {self.sd:g} (truncated to {self.low:g}..{self.high:g})"
-        if self.kind == "triangular":
-            return f"triangular {self.low:g}..{self.high:g}, peak {self.mode:g}"
-        return f"uniform {self.low:g}..{self.high:g}"
-
-
-def _valid_interval(inp: Input) -> tuple[float, float]:
-    b = inp.bounds
-    lo = -math.inf if b.lo is None else (math.nextafter(b.lo, math.inf) if b.lo_open else b.lo)
-    hi = math.inf if b.hi is None else (math.nextafter(b.hi, -math.inf) if b.hi_open else b.hi)
-    return lo, hi
-
-
-def resolve(inp: Input, dist: Distribution, centre: float, origin: str = "definition") -> Drawn:
-    """Make ``dist`` concrete around ``centre`` (the input's value in this case), clipped to the valid range."""
-    scale = centre if dist.relative else 1.0
-
-    def at(v):
-        return None if v is None else v * scale
-
-    vlo, vhi = _valid_interval(inp)
-    clip = lambda v: min(max(v, vlo), vhi)  # noqa: E731
-    common = dict(name=inp.name, kind=dist.kind, reason=dist.reason, origin=origin)
-    if dist.kind == "fixed":
-        value = centre if dist.value is None else at(dist.value)
-        return Drawn(low=value, high=value, centre=value, **common)
-    if dist.kind == "normal":
-        mean = centre if dist.mean is None else at(dist.mean)
-        return Drawn(low=vlo, high=vhi, centre=centre, mean=clip(mean), sd=abs(at(dist.sd)), **common)
-    lo, hi = sorted((at(dist.low), at(dist.high)))
-    lo, hi = clip(lo), clip(hi)
-    mode = None
-    if dist.kind == "triangular":
-        mode = clip(centre if dist.mode is None else at(dist.mode))
-        mode = min(max(mode, lo), hi)
-    return Drawn(low=lo, high=hi, centre=centre, mode=mode, **common)
 
 
 def _model(model) -> Model:
@@ -234,13 +110,20 @@ def ranges(model, overrides: Mapping | None = None, factor_set=None) -> pd.DataF
 
 
 def _uniforms(rng: np.random.Generator, n: int, method: str) -> np.ndarray:
-    if method == "lhs":  # one draw in each of n equal strata, strata shuffled
-        return (rng.permutation(n) + rng.random(n)) / n
+    if method == "lhs":  # one draw in each of n equal strata, strata shuffled: (permutation + random) / n
+        strata = rng.permutation(n)
+        u = rng.random(n)
+        u += strata  # in place (the same sum, bit for bit): one array-sized temporary fewer
+        del strata
+        u /= n
+        return u
     return rng.random(n)
 
 
 def _whole(what: str, value, lo: int, hi: int | None, model: str = "uncertainty") -> int:
     rule = f"must be a whole number between {lo:,} and {hi:,}" if hi else f"must be a whole number of at least {lo}"
+    if isinstance(value, (str, bytes)):  # a number typed as text is refused, as for every model input
+        raise InputError(model, what, value, rule)
     try:
         v = float(value)
     except (TypeError, ValueError):
@@ -255,8 +138,8 @@ class UncertaintyResult:
     """The sample of one model output over all draws, with its percentiles.
 
     ``sample`` holds one value per draw; ``inputs`` the drawn input values (arrays) by name;
-    ``deterministic`` the output with every input at its case value; ``result`` the full vectorised
-    run (every step, one value per draw).
+    ``deterministic`` the output with every input at its case value; ``result`` the vectorised run: its
+    inputs, the output and the steps asked for with ``run(..., steps=...)`` (one value per draw).
     """
 
     model: Model
@@ -312,37 +195,59 @@ class UncertaintyResult:
 
 
 def run(model, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, overrides: Mapping | None = None, *,
-        factor_set=None, output: str | None = None, method: str = "lhs") -> UncertaintyResult:
+        factor_set=None, output: str | None = None, method: str = "lhs", steps=()) -> UncertaintyResult:
     """Draw every input with a range ``draws`` times and evaluate the model once over all draws.
 
     ``model``: a Model, model id or worksheet-function name. ``overrides``: input -> number (fixed for
     this run, e.g. ``{"target_year": 2020}``) or Distribution (replaces the definition's range).
     ``output``: a step name (default: the model's primary result). ``method``: ``lhs`` (Latin
-    hypercube, default: converges faster) or ``mc`` (plain Monte Carlo).
+    hypercube, default: converges faster) or ``mc`` (plain Monte Carlo). ``steps``: other steps to keep,
+    one value per draw, in ``result`` (names, or ``"all"``); by default only the output is kept, so a
+    million draws of the headline model take the drawn inputs and the sample, not every intermediate step.
     """
     case = prepare(model, overrides, factor_set)
     model = case.model
     output = output or model.primary
-    if output not in {s.name for s in model.steps}:
-        raise InputError(model.id, "output", output, f"must be one of the steps: {', '.join(s.name for s in model.steps)}")
+    names = [s.name for s in model.steps]
+    if output not in names:
+        raise InputError(model.id, "output", output, f"must be one of the steps: {', '.join(names)}")
+    kept = names if steps == "all" else [output, *([steps] if isinstance(steps, str) else steps)]
+    for name in kept:
+        if name not in names:
+            raise InputError(model.id, "steps", name, f"must be steps of the model: {', '.join(names)}")
     draws = _whole("draws", draws, MIN_DRAWS, MAX_DRAWS, model.id)
     seed = _whole("seed", seed, 0, None, model.id)
     if method not in METHODS:
         raise InputError(model.id, "method", method, f"must be one of {', '.join(METHODS)}")
-    rng = np.random.default_rng(seed)
-    quantiles: dict[str, np.ndarray] = {}
-    drawn_values = {}
-    for name, d in case.drawn.items():
-        factor = model.input(name).factor
-        key = f"factor:{factor}" if factor else name  # one factor, one draw per scenario, across parts
-        if key not in quantiles:
-            quantiles[key] = _uniforms(rng, draws, method)
-        drawn_values[name] = d.ppf(quantiles[key])
-    res = model.run({**case.fixed, **drawn_values}, case.factor_set)
-    sample = np.broadcast_to(np.asarray(res[output], float), (draws,)).copy()
+    drawn_values = _draw(model, case, draws, seed, method)
+    res = model.run({**case.fixed, **drawn_values}, case.factor_set, outputs=kept)
+    sample = res[output]
+    if np.ndim(sample) == 0:  # the output does not depend on any drawn input
+        sample = np.full(draws, float(sample))
     return UncertaintyResult(model=model, output=output, draws=draws, seed=seed, method=method,
                              factor_set=case.factor_set, sample=sample, deterministic=float(case.base[output]),
                              inputs=drawn_values, distributions=case.drawn, result=res)
+
+
+def _draw(model: Model, case: Case, draws: int, seed: int, method: str) -> dict:
+    """Every drawn input's values. One factor is one draw per scenario, across the parts of a composite;
+    each quantile array is dropped once its last input is drawn, so few are alive at a time."""
+    rng = np.random.default_rng(seed)
+    keys = {}
+    for name in case.drawn:
+        factor = model.input(name).factor
+        keys[name] = f"factor:{factor}" if factor else name
+    last = {k: name for name, k in keys.items()}
+    quantiles: dict[str, np.ndarray] = {}
+    values = {}
+    for name, d in case.drawn.items():
+        key = keys[name]
+        if key not in quantiles:
+            quantiles[key] = _uniforms(rng, draws, method)
+        values[name] = d.ppf(quantiles[key])
+        if last[key] == name:
+            del quantiles[key]
+    return values
 
 
 # -- the plain function behind the worksheet function ICTCO2_PERCENTILE --------------------------------
@@ -378,6 +283,25 @@ def _sorted_sample(fn: WorksheetFunction, draws: int, seed: int, fs: FactorSet) 
     return sample
 
 
+P_RULE = "must be a number between 0 and 1"
+PERCENTILE = "ICTCO2_PERCENTILE"
+
+
+def percentile_function(function_name, draws=None, seed=None) -> tuple[WorksheetFunction, int, int]:
+    """The worksheet function, draws and seed of an ICTCO2_PERCENTILE call, checked (blank: the default)."""
+    fn = worksheet_function(function_name)
+    draws = DEFAULT_DRAWS if draws is None or draws == "" else _whole("draws", draws, MIN_DRAWS, MAX_DRAWS, PERCENTILE)
+    seed = DEFAULT_SEED if seed is None or seed == "" else _whole("seed", seed, 0, None, PERCENTILE)
+    return fn, draws, seed
+
+
+def percentiles(fn: WorksheetFunction, q, draws: int, seed: int, factor_set=None):
+    """Percentiles ``q`` (fractions, already checked) of ``fn``'s result over its input ranges."""
+    fs = get_factor_set(None if factor_set in (None, "") else factor_set)
+    out = np.percentile(_sorted_sample(fn, draws, seed, fs), np.asarray(q, float) * 100)
+    return float(out) if np.ndim(out) == 0 else out
+
+
 def ictco2_percentile(function_name, p, draws=None, seed=None, factor_set=None):
     """The p-th percentile (p from 0 to 1, as PERCENTILE.INC) of a worksheet function's result when its
     inputs vary over their documented ranges; every other argument at its default.
@@ -385,23 +309,22 @@ def ictco2_percentile(function_name, p, draws=None, seed=None, factor_set=None):
     ``draws`` (default 10,000) and ``seed`` (default 0) make the result reproducible; ``p`` may be an
     array (one result per element). ``=ICTCO2_PERCENTILE("LOGISTICS_POTENTIAL", 0.95)``.
     """
-    where = "ICTCO2_PERCENTILE"
-    fn = worksheet_function(function_name)
-    draws = DEFAULT_DRAWS if draws is None or draws == "" else _whole("draws", draws, MIN_DRAWS, MAX_DRAWS, where)
-    seed = DEFAULT_SEED if seed is None or seed == "" else _whole("seed", seed, 0, None, where)
-    try:
-        q = np.asarray(p, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(where, "p", p, "must be a number between 0 and 1") from None
-    flat = q.ravel()
-    bad = ~np.isfinite(flat) | (flat < 0) | (flat > 1)
-    if isinstance(p, (bool, str)) or q.size == 0 or bad.any():
-        value = p if np.ndim(p) == 0 or q.size == 0 else float(flat[np.argmax(bad)])
-        raise InputError(where, "p", value, "must be a number between 0 and 1")
-    fs = get_factor_set(None if factor_set in (None, "") else factor_set)
-    out = np.percentile(_sorted_sample(fn, draws, seed, fs), q * 100)
-    return float(out) if np.ndim(out) == 0 else out
+    fn, draws, seed = percentile_function(function_name, draws, seed)
+    numeric = isinstance(p, np.ndarray) and p.dtype.kind in "iuf"
+    values = p if numeric else np.asarray(p, dtype=object)
+    if values.size == 0:
+        raise InputError(PERCENTILE, "p", p, P_RULE)
+    if not numeric:  # text, None, bools...: refused as such (text is never read as a number)
+        for v in values.ravel():
+            if not isinstance(v, (int, float, np.integer, np.floating)) or isinstance(v, (bool, np.bool_)):
+                raise InputError(PERCENTILE, "p", p if np.ndim(p) == 0 else v, P_RULE)
+    q = np.asarray(values, dtype=float)
+    bad = ~np.isfinite(q.ravel()) | (q.ravel() < 0) | (q.ravel() > 1)
+    if bad.any():
+        raise InputError(PERCENTILE, "p", p if np.ndim(p) == 0 else float(q.ravel()[np.argmax(bad)]), P_RULE)
+    return percentiles(fn, q, draws, seed, factor_set)
 
 
 __all__ = ["Drawn", "UncertaintyResult", "Case", "prepare", "ranges", "resolve", "run", "normal_ppf",
-           "ictco2_percentile", "worksheet_function", "DEFAULT_DRAWS", "DEFAULT_SEED"]
+           "ictco2_percentile", "percentile_function", "percentiles", "worksheet_function", "P_RULE", "DEFAULT_DRAWS",
+           "DEFAULT_SEED"]
