@@ -36,13 +36,20 @@ def soffice_path() -> str | None:
 CHUNK = 40  # files per soffice process: one long call over hundreds of files was seen to stop early
 
 
-def _run_soffice(exe: str, paths: list[Path], out_dir: Path, timeout: float) -> subprocess.CompletedProcess:
+XLSX = "xlsx:Calc MS Excel 2007 XML"
+
+
+def _run_soffice(exe: str, paths: list[Path], out_dir: Path, timeout: float, target: str = XLSX,
+                 recalculate: bool = True) -> subprocess.CompletedProcess:
+    """One soffice process over ``paths`` with a private profile: recalculating on load, or (for rendering
+    what a person sees) LibreOffice's default settings."""
     with tempfile.TemporaryDirectory(prefix="ictco2-lo-") as profile:
         user = Path(profile) / "user"
         user.mkdir()
-        (user / "registrymodifications.xcu").write_text(_PROFILE, encoding="utf-8")
+        if recalculate:
+            (user / "registrymodifications.xcu").write_text(_PROFILE, encoding="utf-8")
         cmd = [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore", "--nologo",
-               "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out_dir), *map(str, paths)]
+               "--convert-to", target, "--outdir", str(out_dir), *map(str, paths)]
         try:
             return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:

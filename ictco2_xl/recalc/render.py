@@ -1,0 +1,71 @@
+"""Render workbooks as a person sees them: LibreOffice with its default settings (cached values shown as
+they are, nothing recalculated that LibreOffice would not) prints them to PDF; poppler's ``pdftoppm`` turns
+the pages into PNGs and ``pdftotext`` reads their text layer back, for reviewers and for tests.
+
+    from ictco2_xl.recalc.render import render_pdf, pdf_pages_png, pdf_text
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from .errors import RecalcError
+from .libreoffice import CHUNK, INSTALL_HINT, LibreOfficeUnavailable, _run_soffice, soffice_path
+
+PDF = "pdf:calc_pdf_Export"
+POPPLER_HINT = "install poppler-utils (apt-get install -y poppler-utils)"
+
+
+def render_pdf(paths, out_dir, timeout: float | None = None) -> list[Path]:
+    """Print every workbook to ``out_dir/<stem>.pdf`` (a few dozen per soffice process); returns the PDFs."""
+    exe = soffice_path()
+    if exe is None:
+        raise LibreOfficeUnavailable(f"LibreOffice (soffice) is not installed; {INSTALL_HINT}")
+    paths = [Path(p).resolve() for p in paths]
+    stems = [p.stem for p in paths]
+    if len(set(stems)) != len(stems):
+        raise RecalcError("workbooks rendered together must have distinct names")
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise RecalcError(f"no such workbook: {', '.join(missing)}")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    for i in range(0, len(paths), CHUNK):
+        chunk = paths[i:i + CHUNK]
+        proc = _run_soffice(exe, chunk, out, timeout if timeout is not None else 60 + 4 * len(chunk), PDF,
+                            recalculate=False)
+        failed = [p.name for p in chunk if not (out / f"{p.stem}.pdf").exists()]
+        if failed:
+            detail = (proc.stderr or proc.stdout).strip()[-300:]
+            raise RecalcError(f"LibreOffice could not print {', '.join(failed)}: {detail}")
+    return [out / f"{s}.pdf" for s in stems]
+
+
+def _poppler(tool: str) -> str:
+    exe = shutil.which(tool)
+    if exe is None:
+        raise RecalcError(f"{tool} is not installed; {POPPLER_HINT}")
+    return exe
+
+
+def pdf_pages_png(pdf, out_dir, dpi: int = 80) -> list[Path]:
+    """One PNG per page of ``pdf``: ``out_dir/<stem>-<page>.png``."""
+    pdf, out = Path(pdf), Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob(f"{pdf.stem}-*.png"):
+        old.unlink()
+    subprocess.run([_poppler("pdftoppm"), "-png", "-r", str(dpi), str(pdf), str(out / pdf.stem)], check=True,
+                   capture_output=True, timeout=300)
+    return sorted(out.glob(f"{pdf.stem}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+
+
+def pdf_text(pdf) -> list[str]:
+    """The text layer of every page (``pdftotext -layout``), one string per page."""
+    done = subprocess.run([_poppler("pdftotext"), "-layout", str(pdf), "-"], check=True, capture_output=True,
+                          timeout=300)
+    pages = done.stdout.decode("utf-8", errors="replace").split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+__all__ = ["render_pdf", "pdf_pages_png", "pdf_text"]
