@@ -75,9 +75,7 @@ def compare(path, engine: str, recalculated: dict) -> CheckReport:
             if not (isinstance(value, str) and value.startswith("=")) and value is not None:
                 given[name] = value
         expected = layout.values(given)
-        for cell in layout.cells:
-            if cell.source[0] == "diff":
-                scales[(cell.sheet, cell.ref)] = cell.source[3]
+        scales = layout.difference_scales(expected)
     for key, cache in cached.items():
         report.cells += 1
         if cache is None:   # e.g. written by openpyxl without values: Excel computes it on open

@@ -337,6 +337,18 @@ class TemplateLayout:
             out[(cell.sheet, cell.ref)] = full(v)
         return out
 
+    def difference_scales(self, values: dict) -> dict[tuple[str, str], float]:
+        """For cells that subtract two large numbers, the size of those numbers (``values``: this layout's
+        values): a recalculation may differ there by that size times the rounding error, not by the result's."""
+        primary = self.steps[self.model.primary]
+        out = {}
+        for cell in self.cells:
+            if cell.source[0] == "diff":             # live - printed
+                out[(cell.sheet, cell.ref)] = cell.source[3]
+            elif cell.source[0] == "swing_change":   # result at one end of a range - central result
+                out[(cell.sheet, cell.ref)] = abs(values[(primary.sheet, primary.ref)])
+        return out
+
     def _check_value(self, source: tuple, env: dict, n: int) -> np.ndarray:
         """What a check shows for the values written: the cells hold exactly these inputs and results."""
         what = source[1]
