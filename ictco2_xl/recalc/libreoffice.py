@@ -56,31 +56,35 @@ def _run_soffice(exe: str, paths: list[Path], out_dir: Path, timeout: float, tar
             raise RecalcError(f"LibreOffice did not finish {len(paths)} file(s) within {timeout:.0f} s") from None
 
 
-def convert(paths, out_dir, timeout: float | None = None) -> list[Path]:
+def convert(paths, out_dir, timeout: float | None = None, target: str = XLSX, recalculate: bool = True) -> list[Path]:
     """Open the files in soffice (a few dozen per process, each with its own profile), recalculate them
-    and save them as xlsx into ``out_dir``. Files soffice skipped are retried once."""
+    (unless ``recalculate`` is false: LibreOffice's default settings, as a user has them) and save them in
+    the ``target`` format (default xlsx) into ``out_dir`` as <stem>.<ext>. Files soffice skipped are retried
+    once."""
     exe = soffice_path()
     if exe is None:
         raise LibreOfficeUnavailable(f"LibreOffice (soffice) is not installed; {INSTALL_HINT}")
     paths = [Path(p).resolve() for p in paths]
-    names = [p.name for p in paths]
-    if len(set(names)) != len(names):
-        raise RecalcError("files to recalculate together must have distinct names")
+    stems = [p.stem for p in paths]
+    if len(set(stems)) != len(stems):
+        raise RecalcError("files to convert together must have distinct names")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    outputs = {p: out_dir / f"{p.stem}.{target.split(':')[0]}" for p in paths}
     todo, proc = paths, None
     for _attempt in range(2):
         for i in range(0, len(todo), CHUNK):
             chunk = todo[i:i + CHUNK]
-            proc = _run_soffice(exe, chunk, out_dir, timeout if timeout is not None else 60 + 3 * len(chunk))
-        todo = [p for p in todo if not (out_dir / p.name).exists()]
+            proc = _run_soffice(exe, chunk, out_dir, timeout if timeout is not None else 60 + 3 * len(chunk),
+                                target, recalculate)
+        todo = [p for p in todo if not outputs[p].exists()]
         if not todo:
             break
     if todo:
         detail = (proc.stderr or proc.stdout).strip()[-300:] if proc else ""
         raise RecalcError(f"LibreOffice could not convert {len(todo)} file(s) ({', '.join(p.name for p in todo[:5])}"
                           f"{', ...' if len(todo) > 5 else ''}): {detail}")
-    return [out_dir / n for n in names]
+    return [outputs[p] for p in paths]
 
 
 def read_values(path) -> dict[tuple[str, str], object]:

@@ -11,35 +11,21 @@ import subprocess
 from pathlib import Path
 
 from .errors import RecalcError
-from .libreoffice import CHUNK, INSTALL_HINT, LibreOfficeUnavailable, _run_soffice, soffice_path
+from .libreoffice import CHUNK, convert
 
 PDF = "pdf:calc_pdf_Export"
 POPPLER_HINT = "install poppler-utils (apt-get install -y poppler-utils)"
 
 
 def render_pdf(paths, out_dir, timeout: float | None = None) -> list[Path]:
-    """Print every workbook to ``out_dir/<stem>.pdf`` (a few dozen per soffice process); returns the PDFs."""
-    exe = soffice_path()
-    if exe is None:
-        raise LibreOfficeUnavailable(f"LibreOffice (soffice) is not installed; {INSTALL_HINT}")
-    paths = [Path(p).resolve() for p in paths]
-    stems = [p.stem for p in paths]
-    if len(set(stems)) != len(stems):
-        raise RecalcError("workbooks rendered together must have distinct names")
-    missing = [str(p) for p in paths if not p.is_file()]
+    """Print every workbook to ``out_dir/<stem>.pdf`` with LibreOffice's default settings (a few dozen per
+    soffice process); returns the PDFs."""
+    missing = [str(p) for p in paths if not Path(p).is_file()]
     if missing:
         raise RecalcError(f"no such workbook: {', '.join(missing)}")
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    for i in range(0, len(paths), CHUNK):
-        chunk = paths[i:i + CHUNK]
-        proc = _run_soffice(exe, chunk, out, timeout if timeout is not None else 60 + 4 * len(chunk), PDF,
-                            recalculate=False)
-        failed = [p.name for p in chunk if not (out / f"{p.stem}.pdf").exists()]
-        if failed:
-            detail = (proc.stderr or proc.stdout).strip()[-300:]
-            raise RecalcError(f"LibreOffice could not print {', '.join(failed)}: {detail}")
-    return [out / f"{s}.pdf" for s in stems]
+    if timeout is None:   # printing lays out every page and chart: slower than recalculating
+        timeout = 120 + 6 * min(len(paths), CHUNK)
+    return convert(paths, out_dir, timeout, target=PDF, recalculate=False)
 
 
 def _poppler(tool: str) -> str:
