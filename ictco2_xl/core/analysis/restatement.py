@@ -126,6 +126,11 @@ def _unit(model, name: str) -> str:
     return model.step(name).unit if name in names else model.input(name).unit
 
 
+def _readable(v: float) -> str:
+    """A number as a person reads it in text: 835,246 rather than 8.352e+05."""
+    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}" if abs(v) >= 1e-4 or v == 0 else f"{v:.6f}".rstrip("0")
+
+
 def _changed(model, output: str, before, after) -> str:
     """Inputs behind ``output`` whose values differ between the two runs (factors, derived totals)."""
     if output not in {s.name for s in model.steps}:  # a derived input such as E1: say what it sums
@@ -138,7 +143,7 @@ def _changed(model, output: str, before, after) -> str:
             continue
         a, b = _value(before, inp.name), _value(after, inp.name)
         if a != b:
-            parts.append(f"{inp.name} {a:.4g}->{b:.4g}")
+            parts.append(f"{inp.name} {_readable(a)} -> {_readable(b)}")
     return "; ".join(parts)
 
 
