@@ -152,3 +152,24 @@ def test_uncertainty_sheet_has_the_range_table_live_swings_and_a_chart():
     assert swings == sorted(swings, reverse=True)          # largest swing first, like a tornado chart
     infos, files = read_package((TEMPLATES / "logistics_potential.xlsx").read_bytes())
     assert sum(name.startswith("xl/charts/chart") for name in files) == 2   # scenarios + uncertainty
+
+
+def test_checks_turn_amber_when_an_input_changes_and_red_when_one_leaves_its_range():
+    """The Checks sheet recalculated: all OK as written; an input changed by hand makes the Python comparison
+    'inputs changed' (-1) without failing the whole; an input out of its range fails it (0), on About too."""
+    from ictco2_xl.recalc import PythonWorkbook
+    from ictco2_xl.workbook.layout import CHECKS_CELL
+    model = MODELS["streetlight"]
+    layout = TemplateLayout(model)
+    book = PythonWorkbook(TEMPLATES / "streetlight.xlsx")
+    status = {what: (cell.sheet, cell.ref) for what, cell, _ in layout.checks}
+    as_written = book.calculate()
+    assert {as_written[k] for k in status.values()} == {1}
+    lamps = ("Inputs", layout.inputs["lamp_count"].ref)
+    changed = book.calculate({lamps: 3000.0})
+    assert changed[status["python"]] == -1 and changed[status["all"]] == 1 and changed[CHECKS_CELL] == 1
+    assert changed[status["lamp_count"]] == 1
+    bad = book.calculate({lamps: -5.0})
+    assert bad[status["lamp_count"]] == 0 and bad[status["all"]] == 0 and bad[CHECKS_CELL] == 0
+    fmt = load_workbook(TEMPLATES / "streetlight.xlsx")["Checks"][status["all"][1]].number_format
+    assert fmt == '"OK";"inputs changed";"FAIL"'

@@ -401,7 +401,9 @@ def build(path: Path = OUT) -> Path:
                        if by_sheet[name].get(ref) is not None})
         if fmt:
             fmt(ws, by_sheet[name])
-        finish(ws, by_sheet[name], header_rows=(header, header) if header else None, max_width=max_width)
+        # Columns at least as wide as '#NAME?': LibreOffice recomputes array formulas (see the Arrays sheet).
+        finish(ws, by_sheet[name], header_rows=(header, header) if header else None, max_width=max_width,
+               min_width=10)
     # Excel 2019/365's engine id and no full recalculation on load: Excel shows the cached values until the
     # user recalculates (with the add-in), instead of #NAME? before the add-in has loaded.
     wb.calculation = CalcProperties(calcId=191029, fullCalcOnLoad=False)

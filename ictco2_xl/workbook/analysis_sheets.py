@@ -10,7 +10,9 @@ from __future__ import annotations
 import math
 
 from openpyxl.chart import BarChart, Reference, ScatterChart, Series
+from openpyxl.chart.legend import LegendEntry
 from openpyxl.chart.series import SeriesLabel
+from openpyxl.chart.shapes import GraphicalProperties
 
 from .formats import NumberFormat, axis_format, display_unit, input_format, printed_format, result_format, with_unit
 from .layout import SCENARIOS, UNCERTAINTY, UNCERTAINTY_TOP
@@ -19,6 +21,7 @@ from .sheets import (BOLD, HEADER_FILL, HEADER_FONT, NOTE_FONT, PRINTED_FONT, TI
 
 YEAR_FORMAT = NumberFormat(0, grouping=False)
 LOW_COLOUR, HIGH_COLOUR = "4C72B0", "DD8452"     # as the matplotlib tornado (workbook.charts)
+SERIES_COLOURS = ("4472C4", "ED7D31", "A5A5A5", "FFC000", "5B9BD5", "70AD47")   # Office's palette
 
 
 def _lower_first(label: str) -> str:
@@ -37,7 +40,7 @@ def scenarios_sheet(wb, ws, b) -> None:
     primary = model.step(model.primary)
     axis_inp = model.input(g.axis) if g.axis else None
     ncol = len(g.axis_values)
-    width = 1 + (2 * ncol + 1 if g.report else ncol)
+    width = max(6, 1 + (2 * ncol + 1 if g.report else ncol))   # titles wrap over at least six columns
     paragraph(ws, 1, f"{model.title}: {with_unit(primary.label, primary.unit)} by year"
               + (f" and {_lower_first(axis_inp.label)}" if axis_inp else ""), 1, width, TITLE_FONT)
     paragraph(ws, 2, "Live formulas: each cell runs the whole model for its year" + (" and column" if g.axis else "")
@@ -78,6 +81,19 @@ def scenarios_sheet(wb, ws, b) -> None:
     finish(ws, b.by_sheet.get(SCENARIOS), header_rows=(4, 4), min_width=9, one_page=True)
 
 
+def _style(series, symbol: str, size: int, colour: str, line: bool) -> None:
+    series.marker.symbol = symbol
+    series.marker.size = size
+    series.marker.graphicalProperties = GraphicalProperties(solidFill=colour)
+    series.marker.graphicalProperties.line.solidFill = colour
+    if line:
+        series.graphicalProperties.line.solidFill = colour
+        series.graphicalProperties.line.width = 22225   # 1.75 pt
+    else:
+        series.graphicalProperties.line.noFill = True
+    series.smooth = False
+
+
 def _column_header(ws, row: int, col: int, value, fmt: NumberFormat | None) -> None:
     """A header cell: text, or a number of the scenario axis in that input's format."""
     if isinstance(value, str):
@@ -88,23 +104,35 @@ def _column_header(ws, row: int, col: int, value, fmt: NumberFormat | None) -> N
 
 
 def _scenario_chart(ws, b, fmt_largest: float, axis_fmt) -> None:
+    """Lines: the live result by year, one per column of the scenario axis. Diamonds in the same colour:
+    the report's printed values, so where the report and its own inputs part shows at a glance."""
     model, g = b.model, b.layout.grid
     primary = model.step(model.primary)
     axis_inp = model.input(g.axis) if g.axis else None
     chart = ScatterChart()
     chart.style = 2
     chart.scatterStyle = "lineMarker"
-    chart.title = chart_title(f"{primary.label} by year" + (f" and {_lower_first(axis_inp.label)}" if axis_inp else ""))
+    chart.title = chart_title(f"{primary.label} by year" + (f" and {_lower_first(axis_inp.label)}" if axis_inp else "")
+                              + ("; ◆ the report's printed values" if g.report else ""))
     years = Reference(ws, min_col=1, min_row=g.first_row, max_row=g.first_row + len(g.years) - 1)
     for j, v in enumerate(g.axis_values):
         values = Reference(ws, min_col=2 + j, min_row=g.first_row, max_row=g.first_row + len(g.years) - 1)
         s = Series(values, years)
-        label = axis_fmt.text(v) if axis_inp else primary.label
-        s.tx = SeriesLabel(v=label)
-        s.marker.symbol = "circle"
-        s.marker.size = 6
-        s.smooth = False
+        s.tx = SeriesLabel(v=axis_fmt.text(v) if axis_inp else primary.label)
+        _style(s, "circle", 6, SERIES_COLOURS[j % len(SERIES_COLOURS)], line=True)
         chart.series.append(s)
+    lines = len(chart.series)
+    for j, v in enumerate(g.axis_values):
+        if not any(jj == j for (_, jj) in g.report):
+            continue
+        top = g.report_top
+        s = Series(Reference(ws, min_col=2 + j, min_row=top, max_row=top + len(g.years) - 1),
+                   Reference(ws, min_col=1, min_row=top, max_row=top + len(g.years) - 1))
+        s.tx = SeriesLabel(v=f"report printed, {axis_fmt.text(v)}" if axis_inp else "report printed")
+        _style(s, "diamond", 8, SERIES_COLOURS[j % len(SERIES_COLOURS)], line=False)
+        chart.series.append(s)
+    if len(chart.series) > lines:   # one legend entry per line; the title explains the diamonds
+        chart.legend.legendEntry = [LegendEntry(idx=k, delete=True) for k in range(lines, len(chart.series))]
     lo, hi = min(g.years), max(g.years)
     step = 10 if hi - lo > 30 else 5
     chart.x_axis.scaling.min = lo - lo % step
@@ -114,10 +142,11 @@ def _scenario_chart(ws, b, fmt_largest: float, axis_fmt) -> None:
     chart.x_axis.title = chart_title("Year", 10)
     chart.x_axis.axPos = "b"
     chart.x_axis.majorGridlines = None
-    _value_axis(chart.y_axis, primary.unit, fmt_largest)
-    chart.y_axis.scaling.min = min(0.0, min(b.value(c) for c in g.cells.values()))
+    printed = [t for _, t in g.report.values()]
+    _value_axis(chart.y_axis, primary.unit, max([fmt_largest, *map(abs, printed)]))
+    chart.y_axis.scaling.min = min(0.0, min(b.value(c) for c in g.cells.values()), *printed)
     show_axes(chart)
-    if axis_inp is None:
+    if lines == 1:
         chart.legend = None
     else:
         chart.legend.position = "r"

@@ -159,13 +159,14 @@ def restatement_workbook(table: pd.DataFrame, path, factor_set: str | None = Non
     chart.add_data(Reference(ws, min_col=pct_col, min_row=head, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
     chart.legend = None
+    chart.gapWidth = 50
     show_axes(chart)
-    chart.height, chart.width = 7 + 0.45 * len(frame), 22
+    chart.height, chart.width = 7 + 0.45 * len(frame), 17
     # A worksheet, not a chartsheet: LibreOffice draws charts on chartsheets at a tiny size.
     sheet = wb.create_sheet("Change chart")
     write_lines(sheet, [f"Change per case with factor set '{name}', against the report's own factors"], width=12)
     sheet.add_chart(chart, "A3")
-    finish(sheet, one_page=True, rules=False, fixed={c: 8.43 for c in range(1, 13)})
+    finish(sheet, one_page=True, rules=False, fixed={c: 8.43 for c in range(1, 10)})   # portrait: a tall chart
 
     _factor_sheet(wb.create_sheet("Factors"), name)
     return _save(wb, path)

@@ -48,9 +48,10 @@ TOP = Alignment(vertical="top")
 
 LINE_HEIGHT = 12.75          # points per line of Arial 10 (Excel's default row height for it)
 CJK_LINE_HEIGHT = 13.5       # CJK glyphs of the fallback fonts are taller
-HEADER_WIDTH_FACTOR = 1.12   # bold text is wider
+HEADER_WIDTH_FACTOR = 1.07   # bold text is wider
 CELL_PADDING = 2.0           # column units around the text
 WRAP_MARGIN = 1.2            # column units a wrapped line cannot use (cell margins)
+INDENT_WIDTH = 1.5           # column units per indent level
 MAX_WIDTH = 48.0             # wider text wraps
 HEADER_WRAP = 12.0           # a header wider than this wraps when its values are narrower
 LANDSCAPE_ABOVE = 95.0       # total column units that still fit a portrait A4 page at 100%
@@ -150,7 +151,8 @@ def finish(ws, values: dict | None = None, header_rows: tuple[int, int] | None =
             if not text:
                 continue
             factor = HEADER_WIDTH_FACTOR if cell.font is not None and cell.font.b else 1.0
-            longest = max(text_width(line) for line in text.split("\n")) * factor
+            indent = INDENT_WIDTH * (cell.alignment.indent or 0) if cell.alignment is not None else 0.0
+            longest = max(text_width(line) for line in text.split("\n")) * factor + indent
             if cell.fill is not None and cell.fill == HEADER_FILL and cell.data_type == "s":
                 # A header wraps to its column's values, down to its longest word.
                 longest = max(min(longest, HEADER_WRAP), max(map(text_width, text.split())) * factor)
@@ -171,7 +173,7 @@ def finish(ws, values: dict | None = None, header_rows: tuple[int, int] | None =
 
 def _fit_rows(ws, values, merged, width_of) -> None:
     for row in ws.iter_rows():
-        lines, tall = 1, False
+        lines, tall, height = 1, False, 0.0
         for cell in row:
             if not (cell.alignment is not None and cell.alignment.wrap_text):
                 continue
@@ -185,11 +187,16 @@ def _fit_rows(ws, values, merged, width_of) -> None:
                 avail = sum(width_of.get(c, 8.43) for c in range(rng.min_col, rng.max_col + 1))
             else:
                 avail = width_of.get(cell.column, 8.43)
-            factor = HEADER_WIDTH_FACTOR if cell.font is not None and cell.font.b else 1.0
-            lines = max(lines, wrapped_lines(text, (avail - WRAP_MARGIN) / factor))
-            tall = tall or text_width(text) != len(text)
-        if lines > 1:
-            ws.row_dimensions[row[0].row].height = round(lines * (CJK_LINE_HEIGHT if tall else LINE_HEIGHT) + 1.5, 2)
+            size = _size(cell)
+            factor = (HEADER_WIDTH_FACTOR if cell.font is not None and cell.font.b else 1.0) * size
+            indent = INDENT_WIDTH * (cell.alignment.indent or 0)
+            n = wrapped_lines(text, (avail - WRAP_MARGIN - indent) / factor)
+            cjk = text_width(text) != len(text)
+            height = max(height, n * (CJK_LINE_HEIGHT if cjk else LINE_HEIGHT) * size)
+            lines = max(lines, n)
+            tall = tall or size > 1
+        if lines > 1 or tall:
+            ws.row_dimensions[row[0].row].height = round(height + 1.5, 2)
 
 
 def _rules(ws, merged, first_row: int) -> None:
@@ -197,6 +204,11 @@ def _rules(ws, merged, first_row: int) -> None:
         for cell in row:
             if cell.value is not None and (cell.row, cell.column) not in merged:
                 cell.border = RULE
+
+
+def _size(cell) -> float:
+    """The cell's font size relative to the body font's."""
+    return (cell.font.sz or FONT_SIZE) / FONT_SIZE if cell.font is not None else 1.0
 
 
 def _print_setup(ws, total_width: float, header_rows) -> None:

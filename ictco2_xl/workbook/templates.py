@@ -37,6 +37,8 @@ from .sheets import (BOLD, FAIL_FILL, FAIL_FONT, HEADER_FILL, HEADER_FONT, INPUT
 
 
 LEFT = Alignment(horizontal="left", vertical="top")
+INDENTED = Alignment(wrap_text=True, vertical="top", indent=1)
+CENTRED = Alignment(horizontal="center", vertical="top")
 
 
 class Build:
@@ -174,7 +176,7 @@ def _inputs(wb, ws, b: Build):
             source = inp.source
             prov = f"{inp.provenance}. {inp.note}".strip() if inp.provenance != "stated" or inp.note else "stated"
         rule = inp.bounds.rule(bound_text(inp.unit)).removeprefix("must be ") + (" (whole number)" if inp.integer else "")
-        put_text(ws, r, 6, rule, wrap=True)
+        put_text(ws, r, 6, rule, wrap=True).alignment = INDENTED   # apart from the default's number
         put_text(ws, r, 7, source, wrap=True)
         put_text(ws, r, 8, prov.removesuffix("."), wrap=True)
         dv = _validation(inp)
@@ -296,7 +298,7 @@ def _checks(wb, ws, b: Build):
         if what in text:
             label, rule = text[what]
             put_text(ws, r, 1, label, BOLD if what == "all" else None, wrap=True)
-            put_text(ws, r, 6, rule, wrap=True)
+            put_text(ws, r, 6, rule, wrap=True).alignment = INDENTED
             for cell in others:
                 put_number(ws, r, cell.col, f"={cell.formula}" if cell.formula else b.value(cell), fmt)
         else:
@@ -306,8 +308,9 @@ def _checks(wb, ws, b: Build):
             now, written, same = others
             put_number(ws, r, now.col, f"={now.formula}", ifmt)
             put_number(ws, r, written.col, b.value(written), ifmt)
-            put_number(ws, r, same.col, f"={same.formula}", SAME_FORMAT)
-            put_text(ws, r, 6, inp.bounds.rule(bound_text(inp.unit)).removeprefix("must be "), wrap=True)
+            put_number(ws, r, same.col, f"={same.formula}", SAME_FORMAT).alignment = CENTRED
+            put_text(ws, r, 6, inp.bounds.rule(bound_text(inp.unit)).removeprefix("must be "), wrap=True).alignment = \
+                INDENTED
         put_number(ws, r, 2, f"={status.formula}", CHECK_FORMAT, BOLD)
     last = layout.checks[-1][1].row
     _status_colours(ws, f"B{CHECKS_TOP}:B{last}")
