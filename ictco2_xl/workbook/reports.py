@@ -115,6 +115,7 @@ def restatement_columns(name: str) -> list[Column]:
         Column("restated", f"with '{name}' factors", unit_from="unit"),
         Column("change", f"change ('{name}' − report's inputs)", unit_from="unit"),
         Column("change_pct", "change %", unit="fraction"),
+        Column("factor_note", "what the factors cannot reach", wrap=True),
         Column("factors_changed", "inputs that changed", wrap=True), Column("model", "model"),
         Column("function", "worksheet function"), Column("figure_id", "report figure"),
     ]

@@ -20,7 +20,7 @@ from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..core.analysis.reconciliation import evaluate
-from ..core.definitions import Input, YearSeries
+from ..core.definitions import Derived, Input, YearSeries
 from ..core.factors import get_factor_set
 from ..core.model import Model
 from ..core.models import MODELS
@@ -274,8 +274,12 @@ def _results(wb, ws, b: Build):
         put_number(ws, r, 5, float(fig.report_value), printed_format(fig.report_value), PRINTED_FONT)
         put_number(ws, r, 6, f"={extra['diff'].formula}", fmt)
         row = evaluate(fig)
-        put_text(ws, r, 7, row.status.replace("_", " "))
-        put_text(ws, r, 8, row.note, wrap=True)
+        put_text(ws, r, 7, row.status)
+        derived = [k for k, _ in fig.compute.inputs if isinstance(model.input(k).default, Derived)]
+        lead = (f"Status with the report's printed {', '.join(derived)}; this template derives "
+                f"{'it' if len(derived) == 1 else 'them'} from the model that produces "
+                f"{'it' if len(derived) == 1 else 'them'} (Inputs sheet), hence any difference. ") if derived else ""
+        put_text(ws, r, 8, lead + row.note, wrap=True)
     finish(ws, b.by_sheet.get(RESULTS), header_rows=(1, 1), max_width=40)
 
 
