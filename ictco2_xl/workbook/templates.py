@@ -260,7 +260,7 @@ def _results(wb, ws, b: Build):
     hr = layout.figure_header_row
     paragraph(ws, hr - 1, "The report's printed figures for this case (reconciliation: `ictco2-xl reconcile`)",
               1, 8, BOLD)
-    header_row(ws, hr, ["Figure", "Description", "Unit", "Recomputed (live)", "Report printed",
+    header_row(ws, hr, ["Figure", "Unit", "Description", "Recomputed (live)", "Report printed",
                         "Difference (live − printed)", "Status (report case)", "Note"])
     if not layout.figures:
         paragraph(ws, hr + 1, "The report prints no figure for exactly this case.", 1, 8, NOTE_FONT)
@@ -268,8 +268,8 @@ def _results(wb, ws, b: Build):
         r = live.row
         fmt = result_format(fig.unit, b.value(live), float(fig.report_value))
         put_text(ws, r, 1, fig.figure_id)
-        put_text(ws, r, 2, f"{fig.source}: {fig.description}", wrap=True)
-        put_text(ws, r, 3, display_unit(fig.unit))
+        put_text(ws, r, 2, display_unit(fig.unit))   # the unit of the three numbers right of the description
+        put_text(ws, r, 3, f"{fig.source}: {fig.description}", wrap=True)
         put_number(ws, r, 4, f"={live.formula}", fmt)
         put_number(ws, r, 5, float(fig.report_value), printed_format(fig.report_value), PRINTED_FONT)
         put_number(ws, r, 6, f"={extra['diff'].formula}", fmt)

@@ -178,7 +178,7 @@ def _factor_keys(model, output: str) -> set[str]:
 def factor_note(model, output: str, changed: bool, before) -> str:
     """Why a case does not (fully) follow the factor set, or ''."""
     fixed = fixed_results(model, output, before)
-    printed = ", ".join(f"{i.name} ({float(np.ravel(before.inputs[i.name])[0]):.4g} {i.unit})" for i in fixed)
+    printed = ", ".join(f"{i.name} ({_readable(float(np.ravel(before.inputs[i.name])[0]))} {i.unit})" for i in fixed)
     printed = f"{printed} {'is' if len(fixed) == 1 else 'are'} printed without the activity data a factor would " \
               "apply to" if fixed else ""
     keys = _factor_keys(model, output)
