@@ -586,22 +586,31 @@ def _rewrite_statuses(summary_part: Path, written_files) -> None:
             w.writerow(r)
 
 
-_SUMMARY_WIDTHS = [6, 30, 22, 10, 9, 60, 30, 24, 14, 16]
+_SUMMARY_MAX_WIDTHS = [8, 36, 22, 12, 9, 48, 36, 20, 16, 14]   # wider text wraps
 
 
 def _summary_xlsx(csv_path: Path, xlsx_path: Path) -> Path:
-    """summary.xlsx streamed from summary.csv: text stays text, numbers stay numbers."""
+    """summary.xlsx streamed from summary.csv: text stays text, numbers stay numbers; each result formatted
+    by its unit (shares as percentages), the unit column as the templates print it."""
+    from .workbook.formats import Formatted, display_unit, result_format
     from .workbook.stream import write_table_xlsx
-    numbers = {SUMMARY_FIELDS.index("row"): int, SUMMARY_FIELDS.index("result"): float}
+    row_col, result_col, unit_col = (SUMMARY_FIELDS.index(c) for c in ("row", "result", "unit"))
 
     def rows(reader):
         for row in reader:
-            yield [numbers[j](v) if j in numbers and v != "" else v for j, v in enumerate(row)]
+            out = list(row)
+            if row[row_col] != "":
+                out[row_col] = int(row[row_col])
+            if row[result_col] != "":
+                value = float(row[result_col])
+                out[result_col] = Formatted(value, result_format(row[unit_col], value))
+            out[unit_col] = display_unit(row[unit_col]) if row[unit_col] else ""
+            yield out
 
     with open(csv_path, encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh)
         header = next(reader)
-        return write_table_xlsx(xlsx_path, "Summary", header, rows(reader), _SUMMARY_WIDTHS)
+        return write_table_xlsx(xlsx_path, "Summary", header, rows(reader), _SUMMARY_MAX_WIDTHS)
 
 
 def example_tables() -> list[Path]:

@@ -16,8 +16,9 @@ from ictco2_xl.core.definitions import YearSeries
 from ictco2_xl.core.models import MODELS
 from ictco2_xl.core.sampling import random_inputs
 from ictco2_xl.workbook.filler import TemplateFiller
-from ictco2_xl.workbook.layout import SCENARIO_CELL
+from ictco2_xl.workbook.layout import FILE_NOTE_CELL, SCENARIO_CELL, filled_note
 from ictco2_xl.workbook.package import MAX_CELL_TEXT, read_package, set_cell_values, sheet_parts
+from ictco2_xl.workbook.formats import text_width
 from ictco2_xl.workbook.stream import write_table_xlsx
 
 PADDING = re.compile(rb"(?<=>) +(?=<)")   # spaces between two elements, which XML ignores
@@ -34,7 +35,8 @@ def expected_parts(filler: TemplateFiller, inputs: dict, scenario: str) -> dict[
     given_series = frozenset(layout.inputs[n].ref for n, v in inputs.items()
                              if isinstance(model.input(n).default, YearSeries) and not np.isnan(v))
     for sheet, values in by_sheet.items():
-        texts = {SCENARIO_CELL[1]: scenario} if sheet == SCENARIO_CELL[0] else None
+        texts = ({SCENARIO_CELL[1]: scenario, FILE_NOTE_CELL[1]: filled_note(model, scenario)}
+                 if sheet == SCENARIO_CELL[0] else None)
         replace = given_series if sheet == "Inputs" else frozenset()
         files[parts[sheet]] = set_cell_values(files[parts[sheet]].decode(), values, texts, replace).encode()
     return files
@@ -113,12 +115,13 @@ def test_a_row_with_a_non_finite_value_is_refused_and_named(monkeypatch):
 
 def test_runs_have_fixed_widths_except_the_scenario_name():
     """Fixed-width runs keep the template's layout, so static XML may refer back across them; only the
-    scenario's name (any length) makes the next segment start afresh. A run can never outgrow its width."""
+    scenario's name and the note naming it (any length) make the next segment start afresh. A run can never
+    outgrow its width."""
     filler = TemplateFiller(MODELS["logistics_potential"])
     about = sheet_parts(read_package(filler.template)[1])[SCENARIO_CELL[0]].encode()
     runs = [(part.name, width) for part in filler._members if isinstance(part, filler_module._Part)
             for _, _, width in part.runs]
-    assert len(runs) > 20 and [name for name, width in runs if width is None] == [about]
+    assert len(runs) > 20 and [name for name, width in runs if width is None] == [about, about]
     assert filler_module._run_bytes("%s</v></c>", [["-1.2345678901234567e-308"]], 32) == [
         b"-1.2345678901234567e-308</v></c>"]
     with pytest.raises(RuntimeError, match="outgrew"):
@@ -127,15 +130,18 @@ def test_runs_have_fixed_widths_except_the_scenario_name():
 
 def test_streamed_table_opens_everywhere_with_text_as_text(tmp_path):
     from python_calamine import CalamineWorkbook
-    rows = [[1, '=HYPERLINK("http://evil.example")', 2.5e-7, "a\x07b"], [2, "名字 & <tags>", float("nan"), ""]]
+    rows = [[1, '=HYPERLINK("http://evil.example")', 2.5e-7, "a\x07b"], [2, "名字 & <tags>", float("nan"),
+                                                                        "a note longer than its column"]]
     path = write_table_xlsx(tmp_path / "t.xlsx", "My 'table'", ["row", "name", "value", "note"], iter(rows),
-                            [6, 30, 12, 10])
+                            [6, 30, 12, 10])   # the widest each column may grow
     ws = load_workbook(path)["My 'table'"]
     assert [c.value for c in ws[1]] == ["row", "name", "value", "note"] and ws["A1"].font.b
     assert ws["B2"].value == '=HYPERLINK("http://evil.example")' and ws["B2"].data_type == "s"
     assert ws["A2"].value == 1 and ws["C2"].value == 2.5e-7 and ws["D2"].value == "ab"
     assert ws["C3"].value is None and ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:D3"
-    assert ws.column_dimensions["B"].width == 30
+    assert ws.column_dimensions["B"].width == pytest.approx(text_width('=HYPERLINK("http://evil.example")') + 2, abs=0.05)
+    assert ws.column_dimensions["D"].width == 12 and ws["D3"].alignment.wrap_text   # capped at 10, wrapped
+    assert ws.row_dimensions[3].height >= 3 * 12.75 and not ws["B2"].alignment.wrap_text
     sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("My 'table'").to_python()
     assert sheet[1][:3] == [1.0, '=HYPERLINK("http://evil.example")', 2.5e-7] and sheet[2][1] == "名字 & <tags>"
     frame = pd.read_excel(path, engine="openpyxl")

@@ -111,18 +111,18 @@ def test_markdown_has_method_table_sources_and_effects(report):
     assert text.startswith("# Net effects")
     for needed in ("ITU-T L.1480", "## Net effects", "## Where the own emission comes from",
                    "## Effects named but not quantified", "Figure 5-4", "Figure 5-11", "Figure 5-12",
-                   "4,000 draws, seed 2", "| Fleet management (车管家) | Chongqing 2008 | report case | 101,805 |"):
+                   "4,000 draws, seed 2", "| Fleet management (车管家) | Chongqing 2008 | report case | 101,804 | 101,805 |"):
         assert needed in text, needed
     assert text.count("\n| ") >= len(report.table) + len(report.effects)
 
 
 def test_workbook_has_the_net_table_effects_and_method(tmp_path, report):
     wb = openpyxl.load_workbook(net_workbook(report, tmp_path / "net.xlsx"))
-    assert wb.sheetnames == ["Net effects", "Not quantified", "Assessment records", "Method"]
+    assert wb.sheetnames == ["Net effects", "Own emission", "Not quantified", "Assessment records", "Method"]
     ws = wb["Net effects"]
     head = next(r for r in range(1, 10) if ws.cell(r, 1).value == "solution")
     headers = [ws.cell(head, j + 1).value for j in range(len(NET_COLUMNS))]
-    col = {name: headers.index(title) + 1 for name, title, _, _ in NET_COLUMNS}
+    col = {c.name: headers.index(c.header) + 1 for c in NET_COLUMNS}
     for i, r in enumerate(report.table.itertuples(), start=head + 1):
         assert ws.cell(i, col["title"]).value == r.title
         assert ws.cell(i, col["gross_t"]).value == pytest.approx(r.gross_t)
@@ -151,3 +151,29 @@ def test_cli_report_writes_markdown_and_workbook_and_never_overwrites(tmp_path, 
     assert "Factor set: `current`" in text and "no uncertainty run" in text
     assert main(["report", "--out", str(tmp_path / "missing" / "net")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_printed_and_recomputed_are_told_apart(tmp_path, report):
+    """What the report printed comes from the reconciliation's figures; the recomputation sits beside it,
+    labelled as such; 'not printed' where the report prints nothing."""
+    t = report.table.set_index(["solution", "case"])
+    genset, music = t.loc[("genset_monitoring", "report case")], t.loc[("music_download", "report case")]
+    video = t.loc[("videoconf", "2030")]
+    assert genset.printed_t == 44 and genset.reported_t == pytest.approx(33.07, abs=0.005)
+    assert music.printed_t == 26 and music.reported_t == pytest.approx(0.8996, abs=5e-5)
+    assert music.printed_ratio == 6.3 and music.report_ratio == pytest.approx(0.219, abs=5e-4)
+    assert video.printed_t == pytest.approx(6.22e8) and video.reported_t == pytest.approx(6.22e7, rel=1e-3)
+    assert "T4-1.r06: 26 t CO2" in music.printed_figures and "4-3.music.factor: 6.3 1" in music.printed_figures
+    assert np.isnan(t.loc[("logistics", "2030")].printed_t)
+    ws = openpyxl.load_workbook(net_workbook(report, tmp_path / "net.xlsx"))["Net effects"]
+    head = next(r for r in range(1, 10) if ws.cell(r, 1).value == "solution")
+    headers = [ws.cell(head, j + 1).value for j in range(len(NET_COLUMNS))]
+    assert "reduction: report printed (t)" in headers and "reduction: recomputed from the report's inputs (t)" in headers
+    assert not any("reported" in h for h in headers)
+    printed, recomputed = headers.index("reduction: report printed (t)") + 1, headers.index(
+        "reduction: recomputed from the report's inputs (t)") + 1
+    rows = {(ws.cell(r, 1).value, ws.cell(r, 3).value): r for r in range(head + 1, ws.max_row + 1)}
+    r = rows[("Diesel-generator monitoring (油机监控)", "report case")]
+    assert ws.cell(r, printed).value == 44 and ws.cell(r, recomputed).value == pytest.approx(33.07, abs=0.005)
+    r = rows[("Smart logistics (智慧物流), empty running -50%", "2030")]
+    assert ws.cell(r, printed).value == "not printed"

@@ -61,7 +61,7 @@ def test_report_factors_column_and_restated_column_are_the_models(current):
 def test_a_linear_case_changes_by_exactly_its_factor_ratio(current):
     fleet = current.set_index("case").loc["fleet_management"]
     assert fleet.change_pct == pytest.approx((2.6892 / 1.197 - 1) * 100, rel=1e-12)
-    assert fleet.factors_changed == "diesel_kg_per_l 1.197->2.689"
+    assert fleet.factors_changed == "diesel_kg_per_l 1.197 -> 2.689"
     e1 = current.set_index("case").loc["e1"]
     assert e1.factors_changed.startswith("recomputed: sum of the fourteen appendix models")
 
@@ -102,14 +102,17 @@ def test_workbook_has_the_table_a_native_bar_chart_and_the_factors(tmp_path, cur
     ws = wb["Restatement"]
     header_row = next(r for r in range(1, 10) if ws.cell(r, 1).value == "case")
     headers = [ws.cell(header_row, j + 1).value for j in range(len(RESTATEMENT_COLUMNS))]
-    assert headers == [c[1] for c in RESTATEMENT_COLUMNS]
-    col = {h: j + 1 for j, h in enumerate(headers)}
+    assert headers == [c.header for c in RESTATEMENT_COLUMNS]
+    assert "recomputed from the report's inputs" in headers and "with 'current' factors" in headers
+    col = {c.name: j + 1 for j, c in enumerate(RESTATEMENT_COLUMNS)}
     for i, rec in enumerate(current.itertuples(), start=header_row + 1):
         assert ws.cell(i, col["case"]).value == rec.case
         assert ws.cell(i, col["restated"]).value == pytest.approx(rec.restated, rel=1e-12)
-        pct = ws.cell(i, col["change %"])
+        printed = ws.cell(i, col["report_printed"]).value
+        assert printed == "not printed" if np.isnan(rec.report_printed) else printed == pytest.approx(rec.report_printed)
+        pct = ws.cell(i, col["change_pct"])
         if np.isfinite(rec.change_pct):
-            assert pct.value == pytest.approx(rec.change_pct / 100) and pct.number_format == "0.0%"
+            assert pct.value == pytest.approx(rec.change_pct / 100) and pct.number_format.endswith("%")
         else:
             assert pct.value is None
     assert ws.freeze_panes == f"B{header_row + 1}"

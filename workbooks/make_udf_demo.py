@@ -4,9 +4,11 @@ the report's published value next to each result, with the reconciliation's stat
 
     python workbooks/make_udf_demo.py [--out workbooks/udf_demo.xlsx]
 
-The workbook holds formulas only (no cached results): open it where the functions are registered (Excel
-with the xlwings add-in or xlwings Lite, see the README) or recalculate it headlessly with
-``ictco2_xl.recalc.formulas_engine.calculate``. tests/test_udf_demo.py does that and checks every number.
+Every call carries its cached value (computed with the formulas engine, every ictco2_xl function
+registered), so LibreOffice, previewers and Excel before the add-in loads show numbers, not #NAME?.
+Where the functions are registered (Excel with the xlwings add-in or xlwings Lite, see the README)
+Ctrl+Alt+F9 recalculates them live; ``ictco2_xl.recalc.formulas_engine.calculate`` does it headlessly.
+tests/test_udf_demo.py does that and checks every number.
 Results spanning several cells are array formulas ({=...}) so every Excel version and the formulas
 engine size them; Excel 365 users can retype them as ordinary formulas that spill.
 """
@@ -17,21 +19,30 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
+import io
+import tempfile
+
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet.formula import ArrayFormula
 
 from ictco2_xl.core.analysis.reconciliation import reconcile
 from ictco2_xl.core.factors import FACTOR_KEYS
+from ictco2_xl.recalc.formulas_engine import calculate
 from ictco2_xl.udfs import FUNCTIONS
+from ictco2_xl.workbook.formats import (INTEGER, YEAR, NumberFormat, display_unit, input_format, printed_format,
+                                       result_format)
+from ictco2_xl.workbook.package import FIXED_TIME, normalise_package
+from ictco2_xl.workbook.sheets import (BOLD, HEADER_FILL, HEADER_FONT, INPUT_FILL, INPUT_FONT, NOTE_FONT, PRINTED_FONT,
+                                      TITLE_FONT, WRAP,
+                                      finish, header_row, new_workbook, paragraph, put_number, put_text)
 
 OUT = Path(__file__).with_name("udf_demo.xlsx")
 FIGURES = {row.figure_id: row for row in reconcile()}
 # One printed unit of a report figure, in the unit of the function's result.
 PRINTED_UNIT = {"t CO2": 1, "kg CO2": 1e-3, "10^4 t CO2": 1e4, "10^8 t CO2": 1e8, "1": 1, "10^4 lamps": 1,
                 "10^4 discs": 1, "g/kWh": 1e-3, "kg/L": 1, "g/L": 1e-3}
-BOLD = Font(bold=True)
 
 
 def formula_text(function: str, args=()) -> str:
@@ -184,71 +195,98 @@ def in_printed_unit(per: float) -> str:
 
 
 def _header(ws, row, values, col=1):
-    for j, v in enumerate(values):
-        ws.cell(row, col + j, v).font = BOLD
+    header_row(ws, row, values, col)
 
 
 def _write_cases(ws):
-    ws["A1"] = "ictco2_xl worksheet functions: the report's cases, with the report's published figures"
-    ws["A1"].font = Font(bold=True, size=13)
-    ws["A2"] = ("Column C calls the functions (register them with xlwings or recalculate with the formulas engine). "
-                "Status and note come from `ictco2-xl reconcile`: report_inconsistent means the report's printed "
-                "value contradicts its own inputs, and the note says how.")
+    paragraph(ws, 1, "ictco2_xl worksheet functions: the report's cases, with the report's published figures",
+              1, len(CASE_HEADER), TITLE_FONT)
+    paragraph(ws, 2, "Column C calls the functions. The file carries the values ictco2_xl computed when it was "
+                     "written, so any reader shows them; where the functions are registered (Excel with the "
+                     "xlwings add-in, xlwings Lite) press Ctrl+Alt+F9 to recalculate them live. Status and note "
+                     "come from `ictco2-xl reconcile`: report_inconsistent means the report's printed value "
+                     "contradicts its own inputs, and the note says how.", 1, len(CASE_HEADER), NOTE_FONT)
     _header(ws, 4, CASE_HEADER)
     for i, case in enumerate(CASES):
         r = CASES_FIRST_ROW + i
         fig = FIGURES.get(case.figure) if case.figure else None
         fn = FUNCTIONS[case.function]
         unit = fn.worksheet_function.unit if hasattr(fn, "worksheet_function") else ""
-        ws.cell(r, 1, case.function)
-        ws.cell(r, 2, case.formula)
-        ws.cell(r, 3, "=" + case.formula)
-        ws.cell(r, 4, unit)
+        put_text(ws, r, 1, case.function)
+        put_text(ws, r, 2, case.formula)
+        put_number(ws, r, 3, "=" + case.formula, None)
+        put_text(ws, r, 4, display_unit(unit))
         if fig is None:
-            ws.cell(r, 10, case.label)
-            ws.cell(r, 11, case.note)
+            put_text(ws, r, 10, case.label, NOTE_FONT)
+            put_text(ws, r, 11, case.note, wrap=True)
             continue
         per = PRINTED_UNIT[fig.unit]
-        ws.cell(r, 5, float(fig.report_value))
-        ws.cell(r, 6, fig.unit)
-        ws.cell(r, 7, f"=C{r}{in_printed_unit(per)}")
-        ws.cell(r, 8, fig.figure_id)
-        ws.cell(r, 9, fig.source)
-        ws.cell(r, 10, fig.status)
-        ws.cell(r, 11, fig.note)
-    for col, width in zip("ABCDEFGHIJK", (30, 62, 16, 14, 12, 14, 14, 22, 26, 20, 100)):
-        ws.column_dimensions[col].width = width
+        put_number(ws, r, 5, float(fig.report_value), printed_format(fig.report_value), PRINTED_FONT)
+        put_text(ws, r, 6, display_unit(fig.unit))
+        put_number(ws, r, 7, f"=C{r}{in_printed_unit(per)}", None)
+        put_text(ws, r, 8, fig.figure_id)
+        put_text(ws, r, 9, fig.source)
+        put_text(ws, r, 10, fig.status)
+        put_text(ws, r, 11, fig.note, wrap=True)
+    ws.freeze_panes = f"C{CASES_FIRST_ROW}"
+
+
+def _format_cases(ws, values):
+    """Number formats of the results, by each function's unit and what it returned."""
+    for i, case in enumerate(CASES):
+        r = CASES_FIRST_ROW + i
+        fn = FUNCTIONS[case.function]
+        unit = fn.worksheet_function.unit if hasattr(fn, "worksheet_function") else ""
+        result = values.get(f"C{r}")
+        if isinstance(result, (int, float)) and not isinstance(result, bool):
+            ws.cell(r, 3).number_format = result_format(unit, result).code
+        fig = FIGURES.get(case.figure) if case.figure else None
+        shown = values.get(f"G{r}")
+        if fig is not None and isinstance(shown, (int, float)):
+            ws.cell(r, 7).number_format = result_format(fig.unit, shown, float(fig.report_value)).code
 
 
 def _write_grid(ws, g: Grid):
-    ws.cell(g.top - 1, 1, g.title).font = BOLD
-    _header(ws, g.top, ["year", *g.columns], col=1)
-    _header(ws, g.top, ["published", *g.columns], col=2 + len(g.columns))
+    width = 2 + 2 * len(g.columns)
+    paragraph(ws, g.top - 1, g.title, 1, width, BOLD)
+    share = NumberFormat(0, percent=True)
+    for col, label in ((1, "year"), (2 + len(g.columns), "published")):
+        _header(ws, g.top, [label], col)
+    for j, c in enumerate(g.columns):
+        for col in (2 + j, 3 + len(g.columns) + j):
+            cell = put_number(ws, g.top, col, c, share, HEADER_FONT)
+            cell.fill = HEADER_FILL
     for i, year in enumerate(g.rows):
-        ws.cell(g.first_row + i, 1, year)
-        ws.cell(g.first_row + i, 2 + len(g.columns), year)
+        put_number(ws, g.first_row + i, 1, year, YEAR, BOLD)
+        put_number(ws, g.first_row + i, 2 + len(g.columns), year, YEAR, BOLD)
         for j, col in enumerate(g.columns):
             fig = FIGURES[g.figure_id(year, col)]
-            ws[g.published_cell(i, j)] = float(fig.report_value)
+            put_number(ws, g.first_row + i, 3 + len(g.columns) + j, float(fig.report_value),
+                       printed_format(fig.report_value), PRINTED_FONT)
     first = g.result_range().split(":")[0]
     ws[first] = ArrayFormula(g.result_range(), g.formula())
 
 
 def _write_column(ws, top, title, header, values, formula, note):
-    ws.cell(top - 1, 1, title).font = BOLD
+    paragraph(ws, top - 1, title, 1, 6, BOLD)
     _header(ws, top, header)
     for i, v in enumerate(values):
-        ws.cell(top + 1 + i, 1, v)
+        c = ws.cell(top + 1 + i, 1, v)
+        if isinstance(v, str):
+            c.data_type = "s"
     last = top + len(values)
     ws[f"B{top + 1}"] = ArrayFormula(f"B{top + 1}:B{last}", formula.format(range=f"A{top + 1}:A{last}"))
-    ws.cell(last + 1, 1, note)
+    paragraph(ws, last + 1, note, 1, 6, NOTE_FONT)
 
 
 def _write_arrays(ws):
-    ws["A1"] = "Array calls: one formula per table; ranges broadcast (a column of years and a row of shares give the table)"
-    ws["A1"].font = Font(bold=True, size=13)
-    ws["A2"] = ("Table 5-2 is reproduced with an implied equation (see the reconciliation); Table 5-9's 2010 row at 50% "
-                "uses 1005万 lamps, 2010 x 50% instead of 1530 x 50%, which the report carries into its summary.")
+    paragraph(ws, 1, "Array calls: one formula per table; ranges broadcast (a column of years and a row of shares "
+                     "give the table)", 1, 12, TITLE_FONT)
+    paragraph(ws, 2, "Table 5-2 is reproduced with an implied equation (see the reconciliation); Table 5-9's 2010 row "
+                     "at 50% uses 1005万 lamps, 2010 x 50% instead of 1530 x 50%, which the report carries into its summary. "
+                     "The file carries every cell's value, but LibreOffice recomputes array formulas when it opens a "
+                     "file, and without the ictco2_xl functions shows #NAME? in these tables (Excel, previewers and "
+                     "pandas show the values).", 1, 12, NOTE_FONT)
     for g in GRIDS:
         _write_grid(ws, g)
     _write_column(ws, TONNAGE_TOP, "A column with a blank cell: the blank takes the report's default (6000 x 100 t)",
@@ -256,21 +294,44 @@ def _write_arrays(ws):
                   "=LOGISTICS_REDUCTION({range})", "80000 x 100 t is §5.1.2's nationwide 物流通 case (136万 t).")
     for i, fid in enumerate(TONNAGE_FIGURES):
         if fid:
-            ws.cell(TONNAGE_TOP + 1 + i, 3, float(FIGURES[fid].report_value) * PRINTED_UNIT[FIGURES[fid].unit])
+            put_number(ws, TONNAGE_TOP + 1 + i, 3, float(FIGURES[fid].report_value) * PRINTED_UNIT[FIGURES[fid].unit],
+                       INTEGER, PRINTED_FONT)
     _write_column(ws, BAD_TOP, "Bad input: a readable message in the cell it concerns, the other rows still compute",
                   ["empty_rate_drop", "LOGISTICS_REDUCTION, t CO2"], BAD_EMPTY_RATES,
                   '=LOGISTICS_REDUCTION("",{range})', 'The first argument is "" (default): see the README on '
                   "omitted arguments.")
-    ws.column_dimensions["A"].width = 16
-    for col in "BCDEFGHIJKLM":
-        ws.column_dimensions[col].width = 14
-    ws.column_dimensions["B"].width = 48
 
 
-RUN_ROW = 4          # =ICTCO2_RUN with input names and values from cells
+def _format_arrays(ws, values):
+    for g in GRIDS:
+        cells = [f"{get_column_letter(2 + j)}{g.first_row + i}" for i in range(len(g.rows)) for j in range(len(g.columns))]
+        fmt = result_format(g.unit, *(values[c] for c in cells))
+        for c in cells:
+            ws[c].number_format = fmt.code
+    for top, n in ((TONNAGE_TOP, len(TONNAGES)), (BAD_TOP, len(BAD_EMPTY_RATES))):
+        for r in range(top + 1, top + 1 + n):
+            v = values.get(f"B{r}")
+            if isinstance(v, float):
+                ws[f"B{r}"].number_format = result_format("t CO2", v).code
+            else:
+                ws[f"B{r}"].alignment = WRAP
+
+
+HELPERS_TOP = 4     # the helper calls' rows: version, P5, P95
+RUN_ROW = 7         # =ICTCO2_RUN with input names (the row below) and values (the row below that) from cells
 RUN_CASE = {"tonnage_100t": 80000, "empty_rate_drop": 0.015}   # §5.1.2's nationwide case
-FACTORS_TOP = 9
+FACTORS_TOP = 12
 PERCENTILE_DRAWS = 2000
+HELPERS = (("=ICTCO2_VERSION()", "the version of ictco2_xl computing this workbook", None),
+           (f'=ICTCO2_PERCENTILE("LOGISTICS_POTENTIAL",0.05,{PERCENTILE_DRAWS},0)',
+            f"P5 of LOGISTICS_POTENTIAL() when its soft inputs vary over their ranges ({PERCENTILE_DRAWS} draws, "
+            "seed 0)", "t CO2/yr"),
+           (f'=ICTCO2_PERCENTILE("LOGISTICS_POTENTIAL",0.95,{PERCENTILE_DRAWS},0)', "P95 of the same", "t CO2/yr"))
+
+
+def helper_cell(i: int) -> str:
+    """Where the i-th helper call (HELPERS) is."""
+    return f"B{HELPERS_TOP + i}"
 
 
 def models_table_top() -> int:
@@ -278,44 +339,110 @@ def models_table_top() -> int:
 
 
 def _write_functions(ws):
-    ws["A1"] = "Helper functions"
-    ws["A1"].font = Font(bold=True, size=13)
-    ws["A2"] = "=ICTCO2_VERSION()"
-    ws["B2"] = "version of ictco2_xl computing this workbook"
-    ws["A3"] = f'=ICTCO2_PERCENTILE("LOGISTICS_POTENTIAL",0.05,{PERCENTILE_DRAWS},0)'
-    ws["B3"] = (f"P5 and P95 of LOGISTICS_POTENTIAL() when its soft inputs vary over their ranges "
-                f"({PERCENTILE_DRAWS} draws, seed 0)")
-    ws["C3"] = f'=ICTCO2_PERCENTILE("LOGISTICS_POTENTIAL",0.95,{PERCENTILE_DRAWS},0)'
+    paragraph(ws, 1, "Helper functions", 1, 5, TITLE_FONT)
+    _header(ws, HELPERS_TOP - 1, ["call", "result", "unit", "what it is"])
+    for i, (formula, text, unit) in enumerate(HELPERS):
+        r = HELPERS_TOP + i
+        put_text(ws, r, 1, formula[1:].split("(")[0] + "(...)")
+        put_number(ws, r, 2, formula, INTEGER if unit else None)
+        put_text(ws, r, 3, unit or "")
+        put_text(ws, r, 4, text, wrap=True)
     r = RUN_ROW
-    ws[f"A{r}"] = f'=ICTCO2_RUN("fleet_management","reduction_t",C{r + 1}:D{r + 1},C{r + 2}:D{r + 2})'
-    ws[f"B{r}"] = ("ICTCO2_RUN: any model (an id, a function name or a model file) with inputs given by name: the "
-                   "names in a row, one row of values per scenario; here §5.1.2's nationwide 物流通 case (136万 t)")
+    put_text(ws, r, 1, "ICTCO2_RUN(...)")
+    put_number(ws, r, 2, f'=ICTCO2_RUN("fleet_management","reduction_t",C{r + 1}:D{r + 1},C{r + 2}:D{r + 2})',
+               INTEGER)
+    put_text(ws, r, 3, "t CO2/yr")
+    put_text(ws, r, 4, "any model (an id, a function name or a model file) with inputs given by name: the names in "
+                       "a row (C:D below), one row of values per scenario under them; here §5.1.2's nationwide "
+                       "物流通 case (136万 t)", wrap=True)
     for j, (name, value) in enumerate(RUN_CASE.items()):
-        ws.cell(r + 1, 3 + j, name)
-        ws.cell(r + 2, 3 + j, value)
+        put_text(ws, r + 1, 3 + j, name)
+        put_number(ws, r + 2, 3 + j, value, None, INPUT_FONT).fill = INPUT_FILL
     _header(ws, FACTORS_TOP - 1, ["factor", "report", "current", "unit"])
-    first, last = FACTORS_TOP, FACTORS_TOP + len(FACTOR_KEYS) - 1
+    first = FACTORS_TOP   # one call per factor: LibreOffice keeps plain formulas' cached values, not arrays'
     for i, (key, (unit, _)) in enumerate(FACTOR_KEYS.items()):
-        ws.cell(first + i, 1, key)
-        ws.cell(first + i, 4, unit)
-    ws[f"B{first}"] = ArrayFormula(f"B{first}:B{last}", f"=ICTCO2_FACTOR(A{first}:A{last})")
-    ws[f"C{first}"] = ArrayFormula(f"C{first}:C{last}", f'=ICTCO2_FACTOR(A{first}:A{last},"current")')
+        put_text(ws, first + i, 1, key)
+        put_text(ws, first + i, 4, display_unit(unit))
+        put_number(ws, first + i, 2, f"=ICTCO2_FACTOR(A{first + i})", None)
+        put_number(ws, first + i, 3, f'=ICTCO2_FACTOR(A{first + i},"current")', None)
     top = models_table_top()
-    ws.cell(top - 1, 1, "ICTCO2_MODELS() spills the list of functions").font = BOLD
+    paragraph(ws, top - 1, "ICTCO2_MODELS() spills the list of functions", 1, 5, BOLD)
     n_rows = 1 + sum(1 for f in FUNCTIONS.values() if hasattr(f, "worksheet_function"))
     ws[f"A{top}"] = ArrayFormula(f"A{top}:E{top + n_rows - 1}", "=ICTCO2_MODELS()")
-    for col, width in zip("ABCDE", (30, 20, 50, 40, 16)):
-        ws.column_dimensions[col].width = width
+
+
+def _format_functions(ws, values):
+    """Each factor printed exactly, in its own unit."""
+    for i, (unit, _) in enumerate(FACTOR_KEYS.values()):
+        for col in "BC":
+            ref = f"{col}{FACTORS_TOP + i}"
+            if isinstance(values.get(ref), float):
+                ws[ref].number_format = input_format(unit, values[ref]).code
+
+
+SHEETS = (("Cases", _write_cases, _format_cases, 4, 40), ("Arrays", _write_arrays, _format_arrays, None, 48),
+          ("Functions", _write_functions, _format_functions, None, 50))
+
+
+def _array_members(ws) -> list[str]:
+    """Cells of array formulas' ranges besides their first: they hold the cached results."""
+    out = []
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, ArrayFormula):
+                (c1, r1), (c2, r2) = (coordinate_from_string(x) for x in cell.value.ref.split(":"))
+                for r in range(r1, r2 + 1):
+                    for c in range(column_index_from_string(c1), column_index_from_string(c2) + 1):
+                        ref = f"{get_column_letter(c)}{r}"
+                        if ref != cell.coordinate:
+                            out.append(ref)
+    return out
+
+
+def _workbook():
+    wb = new_workbook()
+    wb.remove(wb.active)
+    for name, write, _, _, _ in SHEETS:
+        write(wb.create_sheet(name))
+    return wb
 
 
 def build(path: Path = OUT) -> Path:
-    wb = Workbook()
-    _write_cases(wb.active)
-    wb.active.title = "Cases"
-    _write_arrays(wb.create_sheet("Arrays"))
-    _write_functions(wb.create_sheet("Functions"))
-    wb.save(path)
-    return path
+    """Write the demo with every call's value cached (computed by the formulas engine with the ictco2_xl
+    functions registered), so it shows numbers before, or without, the add-in."""
+    wb = _workbook()
+    with tempfile.TemporaryDirectory(prefix="ictco2-demo-") as tmp:
+        plain = Path(tmp) / "demo.xlsx"
+        wb.save(plain)
+        computed = calculate(plain)
+    by_sheet = {name: {} for name, *_ in SHEETS}
+    for key, value in computed.items():
+        sheet, ref = key.rsplit("!", 1)
+        by_sheet[sheet][ref] = value
+    cached = {}
+    for name, _, fmt, header, max_width in SHEETS:
+        ws = wb[name]
+        formulas = [c.coordinate for row in ws.iter_rows() for c in row
+                    if c.data_type == "f" or isinstance(c.value, ArrayFormula)]
+        members = _array_members(ws)
+        for ref in members:
+            ws[ref] = 0          # a placeholder: the cell must exist to carry its cached value
+        cached.update({(name, ref): by_sheet[name][ref] for ref in formulas + members
+                       if by_sheet[name].get(ref) is not None})
+        if fmt:
+            fmt(ws, by_sheet[name])
+        # Columns at least as wide as '#NAME?': LibreOffice recomputes array formulas (see the Arrays sheet).
+        finish(ws, by_sheet[name], header_rows=(header, header) if header else None, max_width=max_width,
+               min_width=10)
+    # Excel 2019/365's engine id and no full recalculation on load: Excel shows the cached values until the
+    # user recalculates (with the add-in), instead of #NAME? before the add-in has loaded.
+    wb.calculation = CalcProperties(calcId=191029, fullCalcOnLoad=False)
+    wb.properties.creator = "ictco2_xl"
+    wb.properties.created = wb.properties.modified = FIXED_TIME
+    buf = io.BytesIO()
+    wb.save(buf)
+    Path(path).write_bytes(normalise_package(buf.getvalue(), cached))
+    return Path(path)
 
 
 def main(argv=None) -> None:

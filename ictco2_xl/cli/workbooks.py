@@ -1,4 +1,4 @@
-"""Commands that write or recalculate workbooks: ``templates``, ``recalc``, ``batch``."""
+"""Commands that write, recalculate or show workbooks: ``templates``, ``recalc``, ``batch``, ``preview``."""
 from __future__ import annotations
 
 import sys
@@ -64,6 +64,22 @@ def cmd_batch(args) -> int:
     return 1 if failed else 0
 
 
+def cmd_preview(args) -> int:
+    import tempfile
+
+    from ..recalc.render import pdf_pages_png, render_pdf
+    png_dir = Path(args.png)
+    if args.dpi < 20 or args.dpi > 600:
+        raise UsageError(f"--dpi must be between 20 and 600, got {args.dpi}")
+    with tempfile.TemporaryDirectory(prefix="ictco2-preview-") as tmp:
+        pdf_dir = Path(args.pdf) if args.pdf else Path(tmp)
+        for pdf in render_pdf(args.workbooks, pdf_dir):
+            pages = pdf_pages_png(pdf, png_dir, args.dpi)
+            print(f"{pdf.stem}: {len(pages)} page(s): {pages[0] if pages else '-'}"
+                  + (f" ... {pages[-1].name}" if len(pages) > 1 else ""))
+    return 0
+
+
 def add_commands(sub) -> None:
     s = sub.add_parser("templates", help="write one calculation template (.xlsx) per model")
     s.add_argument("--out", default="templates", help="folder (default: templates)")
@@ -90,3 +106,10 @@ def add_commands(sub) -> None:
     s.add_argument("--factor-set", default="report", help="for rows without a 'factor_set' column")
     s.add_argument("--example", action="store_true", help="run the bundled example tables (workbooks/)")
     s.set_defaults(func=cmd_batch)
+
+    s = sub.add_parser("preview", help="print workbooks with LibreOffice as a person sees them: PNG pages to look at")
+    s.add_argument("workbooks", nargs="+", help="xlsx files (distinct names)")
+    s.add_argument("--png", required=True, help="folder for the pages, <name>-<page>.png")
+    s.add_argument("--dpi", type=int, default=80, help="resolution (default 80)")
+    s.add_argument("--pdf", help="also keep the PDFs in this folder")
+    s.set_defaults(func=cmd_preview)

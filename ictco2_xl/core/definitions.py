@@ -53,9 +53,9 @@ class Bounds:
     lo_open: bool = False
     hi_open: bool = False
 
-    def rule(self) -> str:
-        def num(v):
-            return f"{v:g}"
+    def rule(self, num=None) -> str:
+        """The rule as text; ``num`` formats the bounds (default ``{:g}``; workbooks pass their format)."""
+        num = num or (lambda v: f"{v:g}")
         if self.lo is not None and self.hi is not None:
             if not self.lo_open and not self.hi_open:
                 return f"must be between {num(self.lo)} and {num(self.hi)}"

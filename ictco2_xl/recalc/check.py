@@ -70,18 +70,16 @@ _LAYOUTS: dict[tuple[int, str], tuple] = {}
 
 
 def _layout(model, factor_set: str):
-    """The model's layout and the cells compared with a scale (differences of large numbers), kept per model
-    object (a user model loaded again from its file is a new object) and factor set."""
+    """The model's layout, kept per model object (a user model loaded again from its file is a new object) and
+    factor set."""
     from ..workbook.layout import TemplateLayout
     key = (id(model), factor_set)
     entry = _LAYOUTS.get(key)
     if entry is None or entry[0] is not model:
-        layout = TemplateLayout(model, factor_set)
-        scales = {(c.sheet, c.ref): c.source[3] for c in layout.cells if c.source[0] == "diff"}
         if len(_LAYOUTS) >= 64:
             _LAYOUTS.pop(next(iter(_LAYOUTS)))
-        entry = _LAYOUTS[key] = (model, layout, scales)
-    return entry[1], entry[2]
+        entry = _LAYOUTS[key] = (model, TemplateLayout(model, factor_set))
+    return entry[1]
 
 
 def compare(path, engine: str, recalculated: dict, facts: WorkbookScan | None = None) -> CheckReport:
@@ -96,7 +94,7 @@ def compare(path, engine: str, recalculated: dict, facts: WorkbookScan | None = 
                        "with --models or ICTCO2_MODELS)")
     if model_id in models:
         try:
-            layout, scales = _layout(models[model_id], factor_set)
+            layout = _layout(models[model_id], factor_set)
         except ICTCO2Error as exc:
             report.error = f"{path}: its factor set {factor_set!r} cannot be used: {exc}"
             return report
@@ -110,6 +108,7 @@ def compare(path, engine: str, recalculated: dict, facts: WorkbookScan | None = 
         except (ICTCO2Error, ValueError, TypeError) as exc:
             report.error = f"{path}: the Python model cannot run on the workbook's inputs: {exc}"
             return report
+        scales = layout.difference_scales(expected)
     for key, cache in cached.items():
         report.cells += 1
         if cache is None:   # e.g. written by openpyxl without values: Excel computes it on open

@@ -89,10 +89,13 @@ def uno_python() -> str | None:
     return None
 
 
-def new_profile() -> Path:
+def new_profile(recalculate: bool = True) -> Path:
+    """A private profile: recalculating on load, or (``recalculate=False``, for rendering what a person sees)
+    LibreOffice's default settings."""
     profile = Path(tempfile.mkdtemp(prefix="ictco2-lo-"))
     (profile / "user").mkdir()
-    (profile / "user" / "registrymodifications.xcu").write_text(_PROFILE, encoding="utf-8")
+    if recalculate:
+        (profile / "user" / "registrymodifications.xcu").write_text(_PROFILE, encoding="utf-8")
     return profile
 
 
@@ -224,8 +227,9 @@ def error_text(path: Path, values: dict[Key, object]) -> str | None:
 
 
 # -- chunked soffice --convert-to --------------------------------------------------------------------------------
-def _run_soffice(exe: str, paths: list[Path], out_dir: Path, timeout: float, filt: str) -> subprocess.CompletedProcess:
-    profile = new_profile()
+def _run_soffice(exe: str, paths: list[Path], out_dir: Path, timeout: float, filt: str,
+                 recalculate: bool = True) -> subprocess.CompletedProcess:
+    profile = new_profile(recalculate)
     cmd = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nologo",
            "--convert-to", filt, "--outdir", str(out_dir), *map(str, paths)]
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -241,10 +245,10 @@ def _run_soffice(exe: str, paths: list[Path], out_dir: Path, timeout: float, fil
 
 
 def convert(paths, out_dir, timeout: float | None = None, fmt: str = "xlsx", limits: Limits = DEFAULT_LIMITS,
-            scanned: bool = False) -> list[Path]:
+            scanned: bool = False, recalculate: bool = True) -> list[Path]:
     """Open the files with soffice --convert-to (a few dozen per process, each with its own profile), recalculate
-    them and save them as ``fmt`` ("xlsx", "pdf" or a filter name) into ``out_dir``. Files soffice skipped are
-    retried once. ``timeout``: seconds per soffice call (default 60 + 3 per file). Unless ``scanned``, every file
+    them (unless ``recalculate`` is false: LibreOffice's default settings, as a user has them) and save them as
+    ``fmt`` ("xlsx", "pdf" or a filter name) into ``out_dir``. Files soffice skipped are retried once. ``timeout``: seconds per soffice call (default 60 + 3 per file). Unless ``scanned``, every file
     is checked by ``scan`` first."""
     exe = require_soffice()
     paths = [Path(p).absolute() for p in paths]
@@ -262,7 +266,8 @@ def convert(paths, out_dir, timeout: float | None = None, fmt: str = "xlsx", lim
     for _attempt in range(2):
         for i in range(0, len(todo), CHUNK):
             chunk = todo[i:i + CHUNK]
-            proc = _run_soffice(exe, chunk, out_dir, timeout if timeout is not None else 60 + 3 * len(chunk), filt)
+            proc = _run_soffice(exe, chunk, out_dir, timeout if timeout is not None else 60 + 3 * len(chunk), filt,
+                                recalculate)
         todo = [p for p in todo if not (out_dir / f"{p.stem}.{ext}").exists()]
         if not todo:
             break

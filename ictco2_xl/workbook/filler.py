@@ -20,7 +20,7 @@ import numpy as np
 
 from ..core.definitions import YearSeries
 from ..core.model import Model
-from .layout import INPUTS, SCENARIO_CELL, TemplateLayout
+from .layout import FILE_NOTE_CELL, INPUTS, SCENARIO_CELL, TemplateLayout, filled_note
 from .package import _CELL, INLINE_CLOSE, INLINE_OPEN, cell_parts, cell_text, read_package, sheet_parts
 from .templates import build_template
 
@@ -44,7 +44,8 @@ class _Member:
 
 @dataclass(frozen=True)
 class _Slot:
-    """A varying piece of a sheet: 'value' (a number), 'text' (the scenario name) or 'cell' (a whole input
+    """A varying piece of a sheet: 'value' (a number), 'text' (the scenario's name, or the note saying the
+    file is a filled copy for that scenario) or 'cell' (a whole input
     cell: with its formula and cached value, or a constant when the row gives that input). Each ends its
     cell (``suffix``), so a run of slots always ends between two elements."""
     kind: str
@@ -129,7 +130,8 @@ class TemplateFiller:
         cells_by_part: dict[str, set[str]] = {}
         for cell in self.layout.cells:
             cells_by_part.setdefault(parts[cell.sheet], set()).add(cell.ref)
-        cells_by_part.setdefault(parts[SCENARIO_CELL[0]], set()).add(SCENARIO_CELL[1])
+        for sheet, ref in (SCENARIO_CELL, FILE_NOTE_CELL):   # the scenario's name, and what the file is
+            cells_by_part.setdefault(parts[sheet], set()).add(ref)
         sheet_of_part = {v: k for k, v in parts.items()}
         series_cells = {c.ref: n for n, c in self.layout.inputs.items()
                         if isinstance(model.input(n).default, YearSeries)}
@@ -156,7 +158,7 @@ class TemplateFiller:
             pos = m.end()
             attrs, formula = cell_parts(m)
             head = f'<c r="{ref}"{attrs}'
-            if (sheet, ref) == SCENARIO_CELL:
+            if (sheet, ref) in (SCENARIO_CELL, FILE_NOTE_CELL):
                 pieces += [head + INLINE_OPEN, self._add(_Slot("text", (sheet, ref), INLINE_CLOSE))]
             elif sheet == INPUTS and ref in series_cells and formula:
                 slot = _Slot("cell", (sheet, ref), "", _escape_percent(f"{head}>{formula}<v>") + "%s</v></c>",
@@ -220,7 +222,8 @@ class TemplateFiller:
         strings: list[list[str]] = []
         for slot in self._slots:
             if slot.kind == "text":
-                strings.append([escape(cell_text(t)) for t in texts])
+                shown = texts if slot.key == SCENARIO_CELL else [filled_note(self.model, t) for t in texts]
+                strings.append([escape(cell_text(t)) for t in shown])
                 continue
             arr = np.asarray(values[slot.key], dtype=float)
             finite = np.isfinite(arr)

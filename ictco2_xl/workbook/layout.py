@@ -15,17 +15,23 @@ from ..core.assessment import ITEMS, key_inputs, named, net_definition
 from ..core.definitions import Derived, Input, YearSeries
 from ..core.model import Model
 
-INPUTS, SERIES, DATA, CALC, RESULTS, SCENARIOS, UNCERTAINTY, ABOUT, ASSESSMENT = (
-    "Inputs", "Series", "Data", "Calculation", "Results", "Scenarios", "Uncertainty", "About", "Assessment")
+INPUTS, SERIES, DATA, CALC, RESULTS, SCENARIOS, UNCERTAINTY, CHECKS, ABOUT, ASSESSMENT = (
+    "Inputs", "Series", "Data", "Calculation", "Results", "Scenarios", "Uncertainty", "Checks", "About",
+    "Assessment")
 UNCERTAINTY_TOP = 5   # first row of the range table
 VALUE_COL = 3  # column C holds the value on Inputs, Calculation and Results
 SCENARIO_CELL = (ABOUT, "B3")  # the scenario's name; batch generation writes it here
+FILE_NOTE_CELL = (ABOUT, "B4")  # what the file is: the template, or a filled copy for a scenario
+CHECKS_CELL = (ABOUT, "B5")     # every check at a glance
 DEFAULT_SCENARIO = "The report's own case (default inputs)"
 USER_SCENARIO = "The model file's defaults"
 # The Assessment sheet: one row per ITU-T L.1480 / WBCSD item, then the net effect, then the key inputs;
 # live values (a named footprint, the net, the inputs) in one column.
 ASSESSMENT_TOP = 6
 ASSESSMENT_VALUE_COL = 5
+CHECKS_TOP = 5        # first row of the checks (row 4 holds the header)
+# Checks hold 1 (passes), 0 (fails) or -1 (cannot be compared: an input differs from the value written).
+_TOLERANCE = "1E-9"   # relative: Excel and numpy differ in the last digits of long chains, not more
 
 # The second dimension of a scenario table, where a model has one (the report's own scenario grids).
 SCENARIO_AXES = {
@@ -190,6 +196,7 @@ class TemplateLayout:
             row += 1
         self._place_uncertainty()
         self._place_assessment()
+        self._place_checks()
         years = _scenario_years(m)
         if years:
             axis, values = SCENARIO_AXES.get(m.id, (None, (None,)))
@@ -227,7 +234,42 @@ class TemplateLayout:
                 bound_ref = f"${get_column_letter(col - 4)}${r}"
                 cells.append(self._add(Cell(UNCERTAINTY, r, col, ("swing", rec.input, float(rec[bound])),
                                             inline_formula(m, m.primary, {rec.input: bound_ref}))))
+            for col, result in ((12, cells[0]), (13, cells[1])):   # the tornado's bars: change from the centre
+                self._add(Cell(UNCERTAINTY, r, col, ("swing_change", *result.source[1:]),
+                               f"{result.ref}-{self.steps[m.primary].abs_ref}"))
             self.uncertainty_rows.append((r, rec, cells))
+        self.uncertainty_centre = self._add(Cell(UNCERTAINTY, UNCERTAINTY_TOP - 2, 4, ("step", m.primary),
+                                                 self.steps[m.primary].abs_ref))
+
+    def _place_checks(self):
+        """The Checks sheet: every input within its range, the formulas' result equal to the Python model's
+        for the inputs written, every result a number; the first row sums them up (also on About)."""
+        m = self.model
+        top, last = CHECKS_TOP, CHECKS_TOP + 2 + len(m.inputs)
+        first_input = top + 3
+        primary = self.steps[m.primary]
+        n = len(self.results)
+        self.checks: list[tuple[str, Cell, tuple]] = []   # (what, status cell, other cells)
+        status = self._add(Cell(CHECKS, top, 2, ("check", "all"), f"IF(COUNTIF(B{top + 1}:B{last},0)>0,0,1)"))
+        self.checks.append(("all", status, ()))
+        now = self._add(Cell(CHECKS, top + 1, 3, ("step", m.primary), primary.abs_ref))
+        written = self._add(Cell(CHECKS, top + 1, 4, ("step", m.primary)))
+        status = self._add(Cell(CHECKS, top + 1, 2, ("check", "python"),
+                                f"IF(COUNTIF(E{first_input}:E{last},0)>0,-1,IF(ABS(C{now.row}-D{now.row})<="
+                                f"{_TOLERANCE}*MAX(1,ABS(D{now.row})),1,0))"))
+        self.checks.append(("python", status, (now, written)))
+        results = f"'{RESULTS}'!$C${self.results[0].row}:$C${self.results[-1].row}"
+        status = self._add(Cell(CHECKS, top + 2, 2, ("check", "numbers"), f"IF(COUNT({results})={n},1,0)"))
+        self.checks.append(("numbers", status, ()))
+        for r, inp in enumerate(m.inputs, start=first_input):
+            now = self._add(Cell(CHECKS, r, 3, ("input", inp.name), self.inputs[inp.name].abs_ref))
+            written = self._add(Cell(CHECKS, r, 4, ("input", inp.name)))
+            same = self._add(Cell(CHECKS, r, 5, ("check", "same", inp.name),
+                                  f"IF(ABS(C{r}-D{r})<={_TOLERANCE}*MAX(1,ABS(D{r})),1,0)"))
+            status = self._add(Cell(CHECKS, r, 2, ("check", "bounds", inp.name),
+                                    f"IF({_bounds_test(inp, f'C{r}')},1,0)"))
+            self.checks.append((inp.name, status, (now, written, same)))
+        self._add(Cell(*_split(CHECKS_CELL), ("check", "all"), f"'{CHECKS}'!$B${top}"))
 
     def _place_assessment(self):
         """Live cells of the Assessment sheet: the footprint and higher-order effects the record names, the
@@ -325,9 +367,13 @@ class TemplateLayout:
             elif kind == "expr":
                 with np.errstate(all="ignore"):
                     v = cell.source[1].evaluate(env)
-            elif kind == "swing":
+            elif kind in ("swing", "swing_change"):
                 _, name, bound = cell.source
                 v = m.run({**columns, name: bound}, self.factor_set, blank_as_default=True).primary
+                if kind == "swing_change":
+                    v = v - env[m.primary]
+            elif kind == "check":
+                v = self._check_value(cell.source, env, n)
             elif kind == "figure":
                 c = FIGURES[cell.source[1]].compute
                 v = env[c.output or m.primary] * c.scale
@@ -342,6 +388,71 @@ class TemplateLayout:
                 v = cell.source[1]
             out[(cell.sheet, cell.ref)] = full(v)
         return out
+
+    def difference_scales(self, values: dict) -> dict[tuple[str, str], float]:
+        """For cells that subtract two large numbers, the size of those numbers (``values``: this layout's
+        values): a recalculation may differ there by that size times the rounding error, not by the result's."""
+        primary = self.steps[self.model.primary]
+        out = {}
+        for cell in self.cells:
+            if cell.source[0] == "diff":             # live - printed
+                out[(cell.sheet, cell.ref)] = cell.source[3]
+            elif cell.source[0] == "swing_change":   # result at one end of a range - central result
+                out[(cell.sheet, cell.ref)] = abs(values[(primary.sheet, primary.ref)])
+        return out
+
+    def _check_value(self, source: tuple, env: dict, n: int) -> np.ndarray:
+        """What a check shows for the values written: the cells hold exactly these inputs and results."""
+        what = source[1]
+        if what == "bounds":
+            inp = self.model.input(source[2])
+            v = np.broadcast_to(np.asarray(env[inp.name], float), (n,))
+            return (np.isfinite(v) & ~inp.bounds.bad(v)).astype(float)
+        if what == "numbers":
+            ok = np.ones(n, dtype=bool)
+            for cell in self.results:
+                ok &= np.isfinite(np.broadcast_to(np.asarray(env[cell.source[1]], float), (n,)))
+            return ok.astype(float)
+        if what == "all":
+            parts = [self._check_value(c.source, env, n) for what_, c, _ in self.checks if what_ != "all"]
+            return np.where(np.any(np.array(parts) == 0, axis=0), 0.0, 1.0)
+        return np.ones(n)   # "python", "same": the written values are the live ones
+
+
+def _split(key: tuple[str, str]) -> tuple[str, int, int]:
+    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+    letters, row = coordinate_from_string(key[1])
+    return key[0], row, column_index_from_string(letters)
+
+
+def _bounds_test(inp: Input, ref: str) -> str:
+    """An Excel condition that ``ref`` is a number within the input's bounds."""
+    b = inp.bounds
+    parts = [f"ISNUMBER({ref})"]
+    if b.lo is not None:
+        parts.append(f"{ref}{'>' if b.lo_open else '>='}{_num(b.lo)}")
+    if b.hi is not None:
+        parts.append(f"{ref}{'<' if b.hi_open else '<='}{_num(b.hi)}")
+    return f"AND({','.join(parts)})"
+
+
+def template_note(model: Model) -> str:
+    from .. import __version__
+    return (f"The calculation template of {model.title}, generated from the model's definition by ictco2_xl "
+            f"{__version__} (`ictco2-xl templates`): the blue cells hold {_own_case(model)}. Save a copy under "
+            "a new name before you change them; regenerate rather than edit the formulas.")
+
+
+def _own_case(model: Model) -> str:
+    return f"the defaults of its model file ({model.origin})" if model.kind == "user" else "the report's own case"
+
+
+def filled_note(model: Model, scenario: str) -> str:
+    from .. import __version__
+    return (f"A filled copy of the {model.title} template for the scenario \u201c{scenario}\u201d, written by "
+            f"ictco2_xl {__version__} (`ictco2-xl batch`): the blue cells hold this scenario's inputs (the "
+            f"{'model file' if model.kind == 'user' else 'report'}'s defaults where the scenario table left them "
+            "blank).")
 
 
 def default_text(inp: Input) -> str:

@@ -74,13 +74,26 @@ def cell_parts(m: re.Match) -> tuple[str, str]:
     return re.sub(r'\s+t="[^"]*"', "", m.group("attrs")), formula.group(0) if formula else ""
 
 
-def set_cell_values(xml: str, values: dict[str, float], texts: dict[str, str] | None = None,
+ERROR_VALUES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
+
+
+def _typed_value(value) -> tuple[str, str]:
+    """(cell type, <v> text) of a cached value: a number, a boolean, an error code or a formula's text."""
+    if isinstance(value, bool):
+        return "b", "1" if value else "0"
+    if isinstance(value, str):
+        return ("e" if value in ERROR_VALUES else "str"), escape(cell_text(value))
+    return "n", format_value(value)
+
+
+def set_cell_values(xml: str, values: dict[str, object], texts: dict[str, str] | None = None,
                     replace_formulas: frozenset = frozenset()) -> str:
     """Set cached values of formula cells and values of constant cells in one sheet's XML.
 
-    ``values``: ref -> number; for formula cells the formula is kept and its cached value set, unless the
-    ref is in ``replace_formulas`` (then the cell becomes a constant). ``texts``: ref -> text, written as
-    an inline string (never a formula, whatever it starts with).
+    ``values``: ref -> number (or, as a formula's result, a boolean, an error code or text); for formula
+    cells the formula is kept and its cached value set, unless the ref is in ``replace_formulas`` (then
+    the cell becomes a constant). ``texts``: ref -> text, written as an inline string (never a formula,
+    whatever it starts with).
     """
     texts = texts or {}
     seen = set()
@@ -93,9 +106,11 @@ def set_cell_values(xml: str, values: dict[str, float], texts: dict[str, str] | 
         attrs, formula = cell_parts(m)
         if ref in texts:
             return inline_string_cell(ref, attrs, texts[ref])
-        if formula and ref not in replace_formulas:
-            return f'<c r="{ref}"{attrs}>{formula}<v>{format_value(values[ref])}</v></c>'
-        return f'<c r="{ref}"{attrs} t="n"><v>{format_value(values[ref])}</v></c>'
+        kind, shown = _typed_value(values[ref])
+        if formula and ref not in replace_formulas:   # a number is a formula cell's default type
+            typed = "" if kind == "n" else f' t="{kind}"'
+            return f'<c r="{ref}"{attrs}{typed}>{formula}<v>{shown}</v></c>'
+        return f'<c r="{ref}"{attrs} t="{kind}"><v>{shown}</v></c>'
 
     out = _CELL.sub(repl, xml)
     missing = (set(values) | set(texts)) - seen
@@ -122,11 +137,11 @@ def write_package(infos, files: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
-def normalise_package(data: bytes, values: dict[tuple[str, str], float]) -> bytes:
-    """Add cached values (keyed by (sheet, ref)) and pin timestamps."""
+def normalise_package(data: bytes, values: dict[tuple[str, str], object]) -> bytes:
+    """Add cached values (keyed by (sheet, ref); see ``set_cell_values``) and pin timestamps."""
     infos, files = read_package(data)
     parts = sheet_parts(files)
-    by_sheet: dict[str, dict[str, float]] = {}
+    by_sheet: dict[str, dict[str, object]] = {}
     for (sheet, ref), v in values.items():
         by_sheet.setdefault(sheet, {})[ref] = v
     for sheet, vals in by_sheet.items():

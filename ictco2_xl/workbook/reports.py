@@ -2,10 +2,12 @@
 ``pip install 'ictco2-xl[xlsx]'``): the restatement with a native Excel bar chart, and the net report.
 
 Values are written as values (no formulas), so every reader - Excel, LibreOffice, pandas - sees the
-same numbers without recalculating. Text is always written as text, never as a formula.
+same numbers without recalculating. Text is always written as text, never as a formula. Every column
+says what it holds: what the report printed, what its own inputs give, what other factors give.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -14,8 +16,6 @@ import pandas as pd
 from .. import __version__
 from ..core.errors import ICTCO2Error
 from ..core.factors import FACTOR_KEYS, get_factor_set
-
-TONNES, RATIO, PERCENT, TEXT = "#,##0.00", "0.00", "0.0%", "@"
 
 
 class WorkbookError(ICTCO2Error):
@@ -30,52 +30,71 @@ def _openpyxl():
     return openpyxl
 
 
-def _put(ws, row: int, col: int, value, fmt: str | None = None):
-    """One cell: numbers as numbers (NaN left blank), anything else as plain text."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    cell = ws.cell(row=row, column=col)
-    if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
-        if np.isfinite(value):
-            cell.value = float(value)
-            if fmt:
-                cell.number_format = fmt
-    elif value is not None and value != "":
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", str(value))
-        cell.data_type = "s"  # never a formula, whatever the text starts with
-    return cell
+def _missing_alignment():
+    from openpyxl.styles import Alignment
+    return Alignment(horizontal="right", vertical="top")
 
 
-def write_lines(ws, lines, start_row: int = 1) -> int:
-    """Lines of text down column A (the first bold); returns the next free row."""
-    from openpyxl.styles import Font
+@dataclass(frozen=True)
+class Column:
+    """A table column: the frame's column, its header, and how its numbers are shown.
+
+    ``unit`` is the unit of every number, or ``unit_from`` the frame column with each row's unit (formats
+    follow ``workbook.formats``); ``missing`` is written where a number is missing (e.g. 'not printed')."""
+
+    name: str
+    header: str
+    unit: str | None = None
+    unit_from: str | None = None
+    missing: str = ""
+    wrap: bool = False
+    printed: bool = False       # the report's printed figures: grey, as on the templates
+
+    @property
+    def numeric(self) -> bool:
+        return self.unit is not None or self.unit_from is not None
+
+
+def write_lines(ws, lines, start_row: int = 1, width: int = 8) -> int:
+    """Lines of text down column A, each a paragraph ``width`` columns wide (the first a title); returns the
+    next free row."""
+    from .sheets import NOTE_FONT, TITLE_FONT, paragraph
     for i, line in enumerate(lines):
-        cell = _put(ws, start_row + i, 1, line)
-        if i == 0:
-            cell.font = Font(bold=True, size=13)
-    ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 0, 100)
+        if line:
+            paragraph(ws, start_row + i, line, 1, width, TITLE_FONT if i == 0 else NOTE_FONT)
     return start_row + len(lines)
 
 
-def write_table(ws, frame: pd.DataFrame, columns: list[tuple[str, str, str | None, float]], start_row: int = 1) -> int:
-    """A table with a bold, frozen, filterable header. ``columns``: (frame column, header, number format,
-    width). Returns the row of the header."""
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+def write_table(ws, frame: pd.DataFrame, columns: list[Column], start_row: int = 1) -> int:
+    """A table with a frozen, filterable header; numbers formatted by unit, text as text. Returns the row of
+    the header; sizes and print set-up come from ``sheets.finish``."""
+    from .formats import result_format
+    from .sheets import NOTE_FONT, PRINTED_FONT, finish, header_row, put_number, put_text
     head = start_row
-    for j, (_, title, _, width) in enumerate(columns, start=1):
-        cell = _put(ws, head, j, title)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="305496")
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.column_dimensions[get_column_letter(j)].width = width
-    for i, rec in enumerate(frame.itertuples(index=False), start=head + 1):
-        values = rec._asdict()
-        for j, (name, _, fmt, _) in enumerate(columns, start=1):
-            _put(ws, i, j, values[name], fmt)
+    MISSING = _missing_alignment()
+    header_row(ws, head, [c.header for c in columns])
+    for i, rec in enumerate(frame.to_dict("records"), start=head + 1):
+        for j, col in enumerate(columns, start=1):
+            value = rec[col.name]
+            if col.numeric and isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
+                if np.isfinite(value):
+                    unit = col.unit if col.unit is not None else str(rec[col.unit_from])
+                    put_number(ws, i, j, float(value), result_format(unit, value), PRINTED_FONT if col.printed else None)
+                elif col.missing:   # right-aligned, where the number would be
+                    put_text(ws, i, j, col.missing, NOTE_FONT).alignment = MISSING
+            elif value is not None and not (isinstance(value, float) and np.isnan(value)) and value != "":
+                put_text(ws, i, j, value, wrap=col.wrap)
+    from openpyxl.utils import get_column_letter
     ws.freeze_panes = ws.cell(row=head + 1, column=2)
-    last = f"{get_column_letter(len(columns))}{head + max(len(frame), 1)}"
-    ws.auto_filter.ref = f"A{head}:{last}"
+    ws.auto_filter.ref = f"A{head}:{get_column_letter(len(columns))}{head + max(len(frame), 1)}"
+    finish(ws, header_rows=(head, head), max_width=40)
     return head
+
+
+def _new_workbook():
+    _openpyxl()
+    from .sheets import new_workbook
+    return new_workbook()
 
 
 def _save(wb, path) -> Path:
@@ -86,51 +105,69 @@ def _save(wb, path) -> Path:
 
 
 # -- restatement ---------------------------------------------------------------------------------------
-RESTATEMENT_COLUMNS = [
-    ("case", "case", None, 30), ("description", "description", None, 46), ("output", "result", None, 20),
-    ("unit", "unit", None, 11), ("report_printed", "report printed", TONNES, 16),
-    ("report_factors", "recomputed, report factors", TONNES, 18), ("restated", "restated", TONNES, 18),
-    ("change", "change", TONNES, 16), ("change_pct", "change %", PERCENT, 10),
-    ("factor_note", "what the factors cannot reach", None, 50), ("factors_changed", "inputs that changed", None, 60), ("model", "model", None, 22),
-    ("function", "worksheet function", None, 28), ("figure_id", "report figure", None, 24),
-]
+def restatement_columns(name: str) -> list[Column]:
+    """The restatement table's columns for factor set ``name``."""
+    return [
+        Column("case", "case"), Column("description", "description", wrap=True), Column("output", "result"),
+        Column("shown_unit", "unit"),
+        Column("report_printed", "report printed", unit_from="unit", missing="not printed", printed=True),
+        Column("report_factors", "recomputed from the report's inputs", unit_from="unit"),
+        Column("restated", f"with '{name}' factors", unit_from="unit"),
+        Column("change", f"change ('{name}' − report's inputs)", unit_from="unit"),
+        Column("change_pct", "change %", unit="fraction"),
+        Column("factor_note", "what the factors cannot reach", wrap=True),
+        Column("factors_changed", "inputs that changed", wrap=True), Column("model", "model"),
+        Column("function", "worksheet function"), Column("figure_id", "report figure"),
+    ]
+
+
+RESTATEMENT_COLUMNS = restatement_columns("current")
 
 
 def restatement_workbook(table: pd.DataFrame, path, factor_set: str | None = None) -> Path:
     """The restatement table, its factor sets side by side, and a bar chart of the change per case."""
-    openpyxl = _openpyxl()
     from openpyxl.chart import BarChart, Reference
+
+    from .formats import display_unit
+    from .sheets import chart_title, finish, show_axes
     name = factor_set or table.attrs.get("factor_set", "current")
-    frame = table.assign(change_pct=table["change_pct"] / 100)  # Excel percent format wants fractions
-    wb = openpyxl.Workbook()
+    frame = table.assign(change_pct=table["change_pct"] / 100,  # Excel percent format wants fractions
+                         shown_unit=table["unit"].map(display_unit))
+    columns = restatement_columns(name)
+    wb = _new_workbook()
     ws = wb.active
     ws.title = "Restatement"
     next_row = write_lines(ws, [
         f"The report's cases restated with factor set '{name}'",
-        "report printed: the figure as the report prints it; recomputed, report factors: the same case from the model "
-        "with the report's own factors; restated: with the other factor set. change = restated - recomputed.",
+        "report printed: the figure as the report prints it ('not printed' where it prints none); recomputed from "
+        f"the report's inputs: the same case from the model with the report's own factors; with '{name}' factors: "
+        "the same case with the other factor set. change = with the other factors − recomputed.",
         "Where printed and recomputed differ, the report contradicts its own inputs: see `ictco2-xl reconcile`.",
-    ])
-    head = write_table(ws, frame, RESTATEMENT_COLUMNS, next_row + 1)
+    ], width=len(columns))
+    head = write_table(ws, frame, columns, next_row + 1)
     first, last = head + 1, head + len(frame)
 
     chart = BarChart()
     chart.type = "bar"  # horizontal: one bar per case, readable labels
-    chart.title = f"Change with '{name}' factors"
-    chart.y_axis.title = "change"
+    chart.title = chart_title(f"Change with '{name}' factors against the report's own")
+    chart.y_axis.title = chart_title("change", 10)
     chart.y_axis.number_format = "0%"
     chart.y_axis.majorGridlines = None
     chart.x_axis.scaling.orientation = "maxMin"  # first case on top, as in the table
     chart.x_axis.tickLblPos = "low"  # case names at the left edge, clear of negative bars
-    pct_col = [c[0] for c in RESTATEMENT_COLUMNS].index("change_pct") + 1
+    chart.y_axis.crosses = "max"     # with the cases reversed: the value axis at the bottom
+    pct_col = [c.name for c in columns].index("change_pct") + 1
     chart.add_data(Reference(ws, min_col=pct_col, min_row=head, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
     chart.legend = None
-    chart.height, chart.width = 7 + 0.45 * len(frame), 22
+    chart.gapWidth = 50
+    show_axes(chart)
+    chart.height, chart.width = 7 + 0.45 * len(frame), 17
     # A worksheet, not a chartsheet: LibreOffice draws charts on chartsheets at a tiny size.
     sheet = wb.create_sheet("Change chart")
-    write_lines(sheet, [f"Change per case with factor set '{name}', against the report's own factors"])
+    write_lines(sheet, [f"Change per case with factor set '{name}', against the report's own factors"], width=12)
     sheet.add_chart(chart, "A3")
+    finish(sheet, one_page=True, rules=False, fixed={c: 8.43 for c in range(1, 10)})   # portrait: a tall chart
 
     _factor_sheet(wb.create_sheet("Factors"), name)
     return _save(wb, path)
@@ -147,52 +184,75 @@ def _factor_sheet(ws, name: str) -> None:
             rows.append(dict(key=key, model=f.model or "all", unit=unit, meaning=meaning, report=f.value,
                              other=o.value, change_pct=(o.value - f.value) / f.value if f.value else np.nan,
                              report_source=f.source, other_source=o.source))
-    write_lines(ws, [f"Emission factors: report vs '{name}'"])
+    write_lines(ws, [f"Emission factors: report vs '{name}'"], width=9)
     write_table(ws, pd.DataFrame(rows), [
-        ("key", "factor", None, 26), ("model", "model", None, 20), ("unit", "unit", None, 12),
-        ("meaning", "meaning", None, 40), ("report", "report", "0.######", 12), ("other", name, "0.######", 12),
-        ("change_pct", "change %", PERCENT, 10), ("report_source", "report source", None, 60),
-        ("other_source", f"{name} source", None, 60)], 3)
+        Column("key", "factor"), Column("model", "model"), Column("unit", "unit"),
+        Column("meaning", "meaning", wrap=True), Column("report", "report", unit_from="unit"),
+        Column("other", name, unit_from="unit"), Column("change_pct", "change %", unit="fraction"),
+        Column("report_source", "report source", wrap=True), Column("other_source", f"{name} source", wrap=True)], 3)
 
 
 # -- net report -------------------------------------------------------------------------------------------
-NET_COLUMNS = [
-    ("title", "solution", None, 40), ("scope", "scope", None, 14), ("case", "case", None, 11),
-    ("reported_t", "reported reduction (t)", TONNES, 16), ("gross_t", "gross reduction (t)", TONNES, 16),
-    ("own_t", "ICT own emission (t)", TONNES, 16), ("rebound_t", "quantified rebound (t)", TONNES, 16),
-    ("net_t", "net effect (t)", TONNES, 16), ("net_p5", "net P5 (t)", TONNES, 16), ("net_p95", "net P95 (t)", TONNES, 16),
-    ("gross_p5", "gross P5 (t)", TONNES, 16), ("gross_p95", "gross P95 (t)", TONNES, 16),
-    ("enablement_ratio", "enablement ratio (gross / own)", RATIO, 14),
-    ("report_ratio", "report's factor (reported / own)", RATIO, 14),
-    ("not_quantified", "effects not quantified", "0", 12), ("own_basis", "own emission basis", None, 70),
-    ("model", "model", None, 22),
-]
+T = "t CO2/yr"
+
+
+def net_columns(factor_set: str) -> list[Column]:
+    """The net table's columns; the recomputation is labelled with the factor set it used."""
+    recomputed = ("recomputed from the report's inputs" if factor_set == "report"
+                  else f"recomputed with '{factor_set}' factors")
+    return [
+        Column("title", "solution", wrap=True), Column("scope", "scope"), Column("case", "case"),
+        Column("printed_t", "reduction: report printed (t)", T, missing="not printed", printed=True),
+        Column("reported_t", f"reduction: {recomputed} (t)", T),
+        Column("gross_t", "gross reduction (t)", T), Column("own_t", "ICT own emission (t)", T,
+                                                             missing="not quantified"),
+        Column("rebound_t", "quantified rebound (t)", T), Column("net_t", "net effect (t)", T),
+        Column("net_p5", "net P5 (t)", T), Column("net_p95", "net P95 (t)", T),
+        Column("gross_p5", "gross P5 (t)", T), Column("gross_p95", "gross P95 (t)", T),
+        Column("enablement_ratio", "enablement ratio (gross / own)", "1"),
+        Column("printed_ratio", "report's factor (reduction / own): printed", "1", missing="not printed",
+               printed=True),
+        Column("report_ratio", f"report's factor (reduction / own): {recomputed}", "1"),
+        Column("printed_figures", "printed in (report figure: value)", wrap=True),
+        Column("not_quantified", "effects not quantified", "count"),
+    ]
+
+
+NET_COLUMNS = net_columns("report")
 
 
 def net_workbook(report, path) -> Path:
     """The net report: net effects, the effects not quantified, and the method."""
-    openpyxl = _openpyxl()
     from ..core.analysis.net import METHOD
-    wb = openpyxl.Workbook()
+    wb = _new_workbook()
     ws = wb.active
     ws.title = "Net effects"
+    columns = net_columns(report.factor_set)
     spread = (f"P5/P95: {report.draws:,} draws over the documented input ranges, seed {report.seed}"
               if report.draws else "no uncertainty run")
     next_row = write_lines(ws, [
         "Net effects of the report's low-carbon ICT solutions (ITU-T L.1480 style)",
-        f"Factor set '{report.factor_set}'. Tonnes of CO2 per year. {spread}. Blank net: the report does not quantify "
-        "the ICT own emission. See the sheets 'Not quantified' and 'Method'.",
-    ])
-    write_table(ws, report.table, NET_COLUMNS, next_row + 1)
+        f"Factor set '{report.factor_set}'. Tonnes of CO2 per year. {spread}. 'report printed': the figure as the "
+        "report prints it; 'recomputed': the same quantity from the report's inputs and equations. Blank net: the "
+        "report does not quantify the ICT own emission. See the sheets 'Not quantified' and 'Method'.",
+    ], width=len(columns))
+    write_table(ws, report.table, columns, next_row + 1)
+    basis = wb.create_sheet("Own emission")
+    write_lines(basis, ["Where each solution's ICT own emission comes from"], width=3)
+    own = report.table.drop_duplicates("solution")[["title", "model", "own_basis"]]
+    write_table(basis, own, [Column("title", "solution", wrap=True), Column("model", "model"),
+                             Column("own_basis", "own emission basis", wrap=True)], 3)
     eff = wb.create_sheet("Not quantified")
-    write_lines(eff, ["Effects the report names but does not quantify (none is in any number)"])
-    write_table(eff, report.effects, [("title", "solution", None, 40), ("effect", "effect", None, 80),
-                                      ("direction", "direction", None, 20), ("category", "kind", None, 28),
-                                      ("source", "source", None, 24)], 3)
+    write_lines(eff, ["Effects the report names but does not quantify (none is in any number)"], width=5)
+    write_table(eff, report.effects, [Column("title", "solution", wrap=True), Column("effect", "effect", wrap=True),
+                                      Column("direction", "direction"), Column("category", "kind"),
+                                      Column("source", "source")], 3)
     if report.completeness is not None:
         _completeness_sheet(wb.create_sheet("Assessment records"), report)
     method = wb.create_sheet("Method")
-    write_lines(method, ["Method", "", *(line.replace("**", "") for line in METHOD)])
+    write_lines(method, ["Method", "", *(line.replace("**", "") for line in METHOD)], width=1)
+    from .sheets import finish
+    finish(method, max_width=100, rules=False)
     return _save(wb, path)
 
 
@@ -205,11 +265,13 @@ def _completeness_sheet(ws, report) -> None:
         "present: stated (the report) or given (a model file); derived: worked out from the report's own figures; "
         f"missing: not stated, or for the own footprint not quantified. Net at the model's default inputs; {spread}.",
     ])
-    columns = [("model", "model", None, 24), ("kind", "kind", None, 10),
-               *((i.key, i.label, None, 14) for i in ITEMS), ("present", "present", None, 9),
-               ("net_t", "net effect", TONNES, 16), ("net_p5", "net P5", TONNES, 16), ("net_p95", "net P95", TONNES, 16),
-               ("unit", "unit", None, 12), ("net_basis", "net", None, 44), ("missing", "missing items", None, 70)]
+    columns = [Column("model", "model"), Column("kind", "kind"), *(Column(i.key, i.label) for i in ITEMS),
+               Column("present", "present"), Column("net_t", "net effect", unit_from="unit"),
+               Column("net_p5", "net P5", unit_from="unit"), Column("net_p95", "net P95", unit_from="unit"),
+               Column("unit", "unit"), Column("net_basis", "net", wrap=True),
+               Column("missing", "missing items", wrap=True)]
     write_table(ws, report.completeness, columns, next_row + 1)
 
 
-__all__ = ["restatement_workbook", "net_workbook", "write_table", "write_lines", "WorkbookError"]
+__all__ = ["restatement_workbook", "net_workbook", "write_table", "write_lines", "Column", "WorkbookError",
+           "NET_COLUMNS", "RESTATEMENT_COLUMNS", "net_columns", "restatement_columns"]

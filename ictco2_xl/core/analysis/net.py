@@ -19,6 +19,7 @@ from ..factors import get_factor_set
 from ..model import Model
 from ..models import MODELS, USER_MODELS, all_models
 from . import uncertainty
+from .reconciliation import printed_figures
 
 INCREASES, REDUCES, EITHER = "increases emissions", "reduces emissions", "either way"
 FIRST, INDIRECT, REBOUND, SYSTEMIC = ("first-order (ICT footprint)", "indirect (life cycle)", "rebound",
@@ -194,9 +195,12 @@ def solutions() -> list[Solution]:
     return [*SOLUTIONS, *(user_solution(m) for m in USER_MODELS.values())]
 
 
-COLUMNS = ["solution", "title", "scope", "case", "model", "reported_t", "gross_t", "own_t", "rebound_t", "net_t",
-           "enablement_ratio", "report_ratio", "gross_p5", "gross_p95", "net_p5", "net_p95", "own_basis",
-           "not_quantified"]
+COLUMNS = ["solution", "title", "scope", "case", "model", "printed_t", "reported_t", "gross_t", "own_t", "rebound_t",
+           "net_t", "enablement_ratio", "printed_ratio", "report_ratio", "printed_figures", "gross_p5", "gross_p95",
+           "net_p5", "net_p95", "own_basis", "not_quantified"]
+# reported_t: the reduction as the report defines it, recomputed from its inputs with the chosen factor set;
+# printed_t: the same as the report prints it (NaN where it prints none); report_ratio and printed_ratio:
+# the report's enablement factor (reduction / own emission), recomputed and as printed.
 
 
 @dataclass
@@ -216,6 +220,15 @@ def _effects(sol: Solution, own_name: str | None) -> tuple[Effect, ...]:
     if own_name is None and not any(e.category == FIRST for e in sol.effects):
         return (OWN_NOT_QUANTIFIED, *sol.effects)
     return sol.effects
+
+
+def _printed(sol: Solution, model: Model, case: dict) -> dict:
+    """The reduction and enablement factor as the report prints them for this case, and where."""
+    reduction = sol.reduction or model.primary
+    figures = printed_figures(model.id, case, (reduction,))
+    factors = printed_figures(model.id, case, ("enablement_factor",)) if _own_name(sol, model) else []
+    return dict(printed_t=figures[0][1] if figures else np.nan, printed_ratio=factors[0][1] if factors else np.nan,
+                printed_figures="; ".join(f"{f.figure_id}: {f.report_value} {f.unit}" for f, _ in figures + factors))
 
 
 def net_report(factor_set=None, draws: int | None = uncertainty.DEFAULT_DRAWS,
@@ -251,6 +264,7 @@ def net_report(factor_set=None, draws: int | None = uncertainty.DEFAULT_DRAWS,
                 if own_name:
                     net_s = np.broadcast_to(q.net, (u.draws,))
                     row.update(net_p5=float(np.percentile(net_s, 5)), net_p95=float(np.percentile(net_s, 95)))
+            row.update(_printed(sol, model, case))
             rows.append(row)
     table = pd.DataFrame(rows, columns=COLUMNS)
     eff = pd.DataFrame(effects, columns=["solution", "title", "effect", "direction", "category", "source"])
@@ -298,6 +312,10 @@ def _num(v, digits: int = 4) -> str:
     if abs(v) >= 1000:
         return f"{v:,.0f}"
     return f"{v:.{digits}g}"
+
+
+def _printed_num(v, digits: int = 4) -> str:
+    return "not printed" if not np.isfinite(v) else _num(v, digits)
 
 
 def _cell(text) -> str:
@@ -356,13 +374,18 @@ def to_markdown(report: NetReport) -> str:
            f"low-carbon ICT in China). Factor set: `{report.factor_set}`. Tonnes of CO2 per year unless stated. "
            f"Ranges: {spread}.", "", "## Method", "", *METHOD, "",
            "## Net effects", "",
-           "| solution | scope | case | reported | gross | own emission | rebound | net | net P5–P95 | enablement | "
-           "report's factor | not quantified |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+           "Reduction and the report's factor (reduction / own emission): *printed* as the report prints them "
+           "('not printed' where it prints none), *recomputed* from the report's inputs"
+           + ("" if report.factor_set == "report" else f" with the '{report.factor_set}' factors") + ".", "",
+           "| solution | scope | case | reduction printed | reduction recomputed | gross | own emission | rebound | "
+           "net | net P5–P95 | enablement | factor printed | factor recomputed | not quantified |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in t.itertuples():
         band = f"{_num(r.net_p5)} – {_num(r.net_p95)}" if report.draws and np.isfinite(r.net_p5) else "—"
-        out.append(f"| {_cell(r.title)} | {r.scope} | {r.case} | {_num(r.reported_t)} | {_num(r.gross_t)} | "
-                   f"{_num(r.own_t)} | {_num(r.rebound_t)} | {_num(r.net_t)} | {band} | {_num(r.enablement_ratio, 3)} | "
-                   f"{_num(r.report_ratio, 3)} | {r.not_quantified} |")
+        out.append(f"| {_cell(r.title)} | {r.scope} | {r.case} | {_printed_num(r.printed_t)} | {_num(r.reported_t)} | "
+                   f"{_num(r.gross_t)} | {_num(r.own_t)} | {_num(r.rebound_t)} | {_num(r.net_t)} | {band} | "
+                   f"{_num(r.enablement_ratio, 3)} | {_printed_num(r.printed_ratio, 3)} | {_num(r.report_ratio, 3)} | "
+                   f"{r.not_quantified} |")
     out += ["", "## Where the own emission comes from", "",
             "| solution | own emission basis |", "|---|---|"]
     for _, group in t.groupby("solution", sort=False):

@@ -1427,6 +1427,23 @@ _add(
 )
 
 
+def printed_figures(model_id: str, inputs: dict, outputs: tuple) -> list[tuple[Figure, float]]:
+    """What the report prints for one case of a model: (figure, printed value in the model's unit) for every
+    figure that is one of ``outputs`` (None: the primary result) at exactly ``inputs``."""
+    primary = get_model(model_id).primary
+    wanted = {o or primary for o in outputs}
+    found = []
+    for fig in FIGURES:
+        c = fig.compute
+        if not (isinstance(c, ModelFigure) and c.model == model_id and not c.is_input):
+            continue
+        given = dict(c.inputs)
+        if (c.output or primary) in wanted and given.keys() == inputs.keys() and all(
+                np.isclose(given[k], inputs[k]) for k in given):
+            found.append((fig, float(fig.report_value) / c.scale))
+    return found
+
+
 @dataclass(frozen=True)
 class SlipCandidate:
     """A single slip that reproduces a printed figure, found by :func:`find_slips`."""

@@ -138,6 +138,11 @@ def _unit(model, name: str) -> str:
     return model.step(name).unit if name in names else model.input(name).unit
 
 
+def _readable(v: float) -> str:
+    """A number as a person reads it in text: 835,246 rather than 8.352e+05."""
+    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}" if abs(v) >= 1e-4 or v == 0 else f"{v:.6f}".rstrip("0")
+
+
 def _changed(model, output: str, before, after) -> str:
     """Inputs behind ``output`` whose values differ between the two runs (factors, derived totals)."""
     if output not in {s.name for s in model.steps}:  # a derived input such as E1: say what it sums
@@ -150,7 +155,7 @@ def _changed(model, output: str, before, after) -> str:
             continue
         a, b = _value(before, inp.name), _value(after, inp.name)
         if a != b:
-            parts.append(f"{inp.name} {a:.4g}->{b:.4g}")
+            parts.append(f"{inp.name} {_readable(a)} -> {_readable(b)}")
     return "; ".join(parts)
 
 
@@ -178,7 +183,7 @@ def _factor_keys(model, output: str) -> set[str]:
 def factor_note(model, output: str, changed: bool, before) -> str:
     """Why a case does not (fully) follow the factor set, or ''."""
     fixed = fixed_results(model, output, before)
-    printed = ", ".join(f"{i.name} ({float(np.ravel(before.inputs[i.name])[0]):.4g} {i.unit})" for i in fixed)
+    printed = ", ".join(f"{i.name} ({_readable(float(np.ravel(before.inputs[i.name])[0]))} {i.unit})" for i in fixed)
     printed = f"{printed} {'is' if len(fixed) == 1 else 'are'} printed without the activity data a factor would " \
               "apply to" if fixed else ""
     keys = _factor_keys(model, output)

@@ -207,7 +207,7 @@ RURAL_EGOV = Model(
     description="CO2 cut by e-government in 262 rural towns: paper and transport fuel saved (cost savings "
                 "converted to quantities by price).",
     inputs=[
-        Input("town_count", "Towns covered", "业务覆盖镇的数量", "town_count", 262, source="Appendix 6 table", extensive=True),
+        Input("town_count", "Towns covered", "业务覆盖镇的数量", "towns", 262, source="Appendix 6 table", extensive=True),
         Input("paper_cost_saved_yuan", "Paper cost saved per town", "每镇年平均节约纸张费用", "yuan/(town·yr)", 35000,
               source="Appendix 6 table",
               uncertainty=SAVING),
@@ -244,7 +244,7 @@ STREETLIGHT = Model(
     description="CO2 cut by remote street-light control: shorter lighting hours and fewer maintenance trips "
                 "(2,000 lamps, 2008).",
     inputs=[
-        Input("lamp_count", "Controlled street lights", "受控路灯数", "lamp_count", 2000, source="Appendix 7 table", extensive=True),
+        Input("lamp_count", "Controlled street lights", "受控路灯数", "lamps", 2000, source="Appendix 7 table", extensive=True),
         Input("hours_before", "Lighting hours per lamp before", "年每盏路灯照明平均时长（应用前）", "h/yr", 4197.5, HOURS,
               "Appendix 7 table",
               uncertainty=spread(0.05, "Average lighting hours per lamp; ±5%, drawn independently of the hours after, "
@@ -368,7 +368,7 @@ NEWSLETTER = Model(
     section="Appendix 10; Table 4-1 row 2; Table 4-3",
     description="CO2 cut by MMS editions of company newsletters replacing printed ones (one for one).",
     inputs=[
-        Input("customer_count", "Corporate customers", "客户数", "customer_count", 20000, source="Appendix 10 table", extensive=True),
+        Input("customer_count", "Corporate customers", "客户数", "customers", 20000, source="Appendix 10 table", extensive=True),
         Input("issues_per_year", "Issues per customer and year", "一个中等集团一年发内刊数", "issues/yr", 12,
               source="Appendix 10 table",
               uncertainty=spread(0.5, "12 issues a year for 'a medium group' is assumed; ±50%.")),
@@ -490,7 +490,7 @@ MOBILE_PAYMENT = Model(
     description="CO2 cut by SIM payment replacing monthly transit cards with lighter metro cards, minus the "
                 "server emission.",
     inputs=[
-        Input("account_count", "Payment accounts", "账户数", "account_count", 49913, source="Appendix 14 table", extensive=True),
+        Input("account_count", "Payment accounts", "账户数", "accounts", 49913, source="Appendix 14 table", extensive=True),
         Input("monthly_card_g", "Weight of a monthly card", "1张月卡重量", "g", 4.83, source="Appendix 14 table"),
         Input("metro_card_g", "Weight of a metro card", "1张地铁卡重量", "g", 0.7314, source="Appendix 14 table"),
         pvc(),
