@@ -6,16 +6,16 @@ import sys
 import textwrap
 from pathlib import Path
 
-from .common import fmt, text_table
+from .common import add_encoding_option, fmt, text_table, write_csv_stdout
 
 
 def cmd_reconcile(args) -> int:
-    from ..core.analysis.reconciliation import STATUSES, reconcile, summary, to_csv
+    from ..core.analysis.reconciliation import COLUMNS, STATUSES, reconcile, summary
     rows = reconcile()
     if args.status:
         rows = [r for r in rows if r.status == args.status]
     if args.csv:
-        sys.stdout.write(to_csv(rows))
+        write_csv_stdout(COLUMNS, ([r.as_dict()[c] for c in COLUMNS] for r in rows), args.encoding)
         return 0
     print("Reconciliation of every figure in the report's tables and headline statements")
     print("(recomputed from the model definitions with the report's own factors)\n")
@@ -66,6 +66,7 @@ def add_commands(sub) -> None:
                    "recomputed,unit,status,note")
     s.add_argument("--status", choices=["reproduced", "implied_parameter", "report_inconsistent", "not_reproducible"],
                    help="only rows with this status")
+    add_encoding_option(s)
     s.set_defaults(func=cmd_reconcile)
 
     s = sub.add_parser("models", help="list the models, or render the model reference")

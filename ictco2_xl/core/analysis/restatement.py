@@ -8,13 +8,12 @@ China Mobile's total are recomputed from the restated appendix models.
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from ..csvio import frame_rows, rows_text
 from ..factors import FactorSet, get_factor_set
 from ..models import MODELS, get_model
 from .reconciliation import FIGURES
@@ -163,9 +162,8 @@ def restate(factor_set="current", cases: list[Case] | None = None) -> pd.DataFra
 
 
 def to_csv(table: pd.DataFrame) -> str:
-    buf = io.StringIO()
-    table.to_csv(buf, index=False, lineterminator="\n", float_format="%.10g", quoting=csv.QUOTE_MINIMAL)
-    return buf.getvalue()
+    """The table as CSV text, through the package's one CSV writer (no formula injection)."""
+    return rows_text(*frame_rows(table), float_format="%.10g", lineterminator="\n")
 
 
 __all__ = ["Case", "CASES", "COLUMNS", "restate", "printed_value", "to_csv"]
