@@ -64,9 +64,9 @@ def test_load_toml_and_csv(tmp_path):
     ("key,value\nnope,1\n", "unknown factor key 'nope'"),
     ("key,value,unit\ngrid_kg_per_kwh,0.5,g/kWh\n", "must be in 'kg CO2/kWh'"),
     ("key,value\ngrid_kg_per_kwh,abc\n", "value must be a number"),
-    ("key,value\ngrid_kg_per_kwh,-1\n", "finite number >= 0"),
+    ("key,value\ngrid_kg_per_kwh,-1\n", "grid_kg_per_kwh = -1 must be greater than 0"),
     ("key,value\ngrid_kg_per_kwh,1\ngrid_kg_per_kwh,2\n", "given twice"),
-    ("a,b\n1,2\n", "needs at least the columns key,value"),
+    ("a,b\n1,2\n", "must name the columns key,value"),
 ])
 def test_bad_factor_files_are_rejected_with_a_clear_message(tmp_path, text, message):
     path = tmp_path / "bad.csv"

@@ -1,6 +1,7 @@
 """Registry of every model, in report order: appendix, chapter 4 roll-up, chapter 5 potentials."""
 from __future__ import annotations
 
+from ..factors import set_factor_users
 from ..model import Model
 from .appendix import APPENDIX_MODELS
 from .potentials import POTENTIAL_MODELS
@@ -21,3 +22,16 @@ def get_model(model_id: str) -> Model:
 
 
 __all__ = ["MODELS", "get_model", "APPENDIX_MODELS", "ROLLUP_MODELS", "POTENTIAL_MODELS"]
+
+
+def _factor_users() -> dict[str, list]:
+    """For the factor-file loader: which model inputs each factor feeds (their rules apply to it)."""
+    users: dict[str, list] = {"__models__": list(MODELS)}
+    for m in MODELS.values():
+        for inp in m.inputs:
+            if inp.factor is not None:
+                users.setdefault(inp.factor, []).append((inp.scope or m.id, inp))
+    return users
+
+
+set_factor_users(_factor_users)
