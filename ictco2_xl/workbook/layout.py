@@ -292,6 +292,42 @@ class TemplateLayout:
             out[(cell.sheet, cell.ref)] = full(v)
         return out
 
+    def error_codes(self, inputs: dict[str, float], cells) -> dict[tuple[str, str], str]:
+        """The error a spreadsheet shows (#DIV/0!, #NUM!) in each of ``cells`` that has no finite value for
+        one scenario (``inputs``: name -> number, NaN = the default). See core/nonfinite.py."""
+        from ..core.nonfinite import NUM, failures
+        m, fs = self.model, self.factor_set
+        given = {k: float(v) for k, v in inputs.items() if v == v}
+        runs: dict = {}
+
+        def code(step: str, **changed) -> str:
+            key = tuple(sorted(changed.items()))
+            if key not in runs:
+                runs[key] = failures(m, {**given, **changed}, fs)
+            found = runs[key].get(step)
+            return found.code if found else NUM   # non-finite in numpy however Excel words it: a number error
+        source = {(c.sheet, c.ref): c.source for c in self.cells}
+        out = {}
+        for key in cells:
+            kind, *rest = source[key]
+            if kind == "step":
+                out[key] = code(rest[0])
+            elif kind == "figure" or (kind == "diff" and rest[0] == "figure"):
+                c = FIGURES[rest[0] if kind == "figure" else rest[1]].compute
+                out[key] = code(c.output or m.primary)
+            elif kind in ("grid", "diff"):
+                i, j = rest if kind == "grid" else rest[1]
+                changed = {k: float("nan") for k in given if isinstance(m.input(k).default, YearSeries)}
+                changed["target_year"] = float(self.grid.years[i])
+                if self.grid.axis:
+                    changed[self.grid.axis] = float(self.grid.axis_values[j])
+                out[key] = code(m.primary, **changed)
+            elif kind == "swing":
+                out[key] = code(m.primary, **{rest[0]: float(rest[1])})
+            else:
+                out[key] = NUM
+        return out
+
 
 def default_text(inp: Input) -> str:
     if inp.factor:
