@@ -1,11 +1,12 @@
 """Commands that compute models in the terminal: ``run`` and ``evaluate``."""
 from __future__ import annotations
 
+import io
 import json
 import sys
 from pathlib import Path
 
-from .common import UsageError, fmt, parse_assignments, text_table
+from .common import UsageError, add_encoding_option, encoding_for, fmt, parse_assignments, text_table, write_csv_stdout
 
 
 def cmd_run(args) -> int:
@@ -34,21 +35,33 @@ def cmd_run(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
-    import pandas as pd
+    from ..core.csvio import write_rows
+    from ..files import atomic_output
+    from ..tables import evaluate_table
+    columns, records = evaluate_table(args.scenarios, args.model, args.factor_set)
+    failed = written = 0
 
-    from ..core.models import get_model
-    model = get_model(args.model)
-    frame = pd.read_csv(args.scenarios)
-    out = model.evaluate_frame(frame, args.factor_set, blank_as_default=True, extra="ignore")
+    def rows():
+        nonlocal failed, written
+        for rec in records:
+            if rec["status"] == "error":
+                failed += 1
+                print(f"error: {rec['message']}", file=sys.stderr)
+            written += 1
+            yield [rec.get(c, "") for c in columns]
     if args.out:
         target = Path(args.out)
-        if target.exists() and not args.overwrite:
-            raise UsageError(f"{target} exists; pass --overwrite to replace it")
-        out.to_csv(target, index=False)
-        print(f"wrote {len(out)} rows to {target}")
+        try:
+            with atomic_output(target, args.overwrite) as fh:
+                text = io.TextIOWrapper(fh, encoding=encoding_for(fh, args.encoding), newline="")
+                write_rows(text, columns, rows())
+                text.detach()
+        except FileExistsError:
+            raise UsageError(f"{target} exists; pass --overwrite to replace it") from None
+        print(f"wrote {written} rows to {target}" + (f" ({failed} failed)" if failed else ""))
     else:
-        sys.stdout.write(out.to_csv(index=False))
-    return 0
+        write_csv_stdout(columns, rows(), args.encoding)
+    return 1 if failed else 0
 
 
 def add_commands(sub) -> None:
@@ -60,10 +73,12 @@ def add_commands(sub) -> None:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_run)
 
-    s = sub.add_parser("evaluate", help="evaluate a CSV of scenarios (one column per input) in one pass")
-    s.add_argument("scenarios", help="CSV file; blank cells and missing columns take the defaults")
-    s.add_argument("--model", required=True)
-    s.add_argument("--factor-set", default="report")
+    s = sub.add_parser("evaluate", help="compute a scenario table (CSV or XLSX, as batch reads it) into a CSV")
+    s.add_argument("scenarios", help="CSV, tab-separated .txt or XLSX: one column per input (blank cells and missing "
+                   "columns take the defaults); optional 'scenario', 'model' and 'factor_set' columns")
+    s.add_argument("--model", help="model for rows without a 'model' column")
+    s.add_argument("--factor-set", default="report", help="factor set for rows without a 'factor_set' column")
     s.add_argument("--out", help="CSV file to write (default: stdout)")
-    s.add_argument("--overwrite", action="store_true")
+    s.add_argument("--overwrite", action="store_true", help="replace --out if it exists")
+    add_encoding_option(s)
     s.set_defaults(func=cmd_evaluate)
