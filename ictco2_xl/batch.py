@@ -372,7 +372,7 @@ def generate(scenarios, model: str | None, out_dir, *, factor_set: str = "report
             if jobs > 1 else None)
     written_files: list[tuple[dict, Path]] = []
     pending: list = []
-    last_read = 1
+    last_read, exhausted = 1, False
     state = {"summary": summary, "report": report, "bar": bar, "written": written_files, "out": out,
              "verify": verify, "stop": stop}
     try:
@@ -385,21 +385,23 @@ def generate(scenarios, model: str | None, out_dir, *, factor_set: str = "report
                 last_read = int(chunk.index[-1])
                 if pool is not None:
                     pending.append((records, [pool.submit(_run_job, j) for j in jobs_], jobs_))
-                    while len(pending) > 2 * jobs:
-                        _drain(pending.pop(0), state)
+                    while pending and (len(pending) > 2 * jobs or all(f.done() for f in pending[0][1])):
+                        _drain(pending.pop(0), state)   # finished chunks are recorded at once (a kill loses little)
                 else:
                     for j in jobs_:
                         records.extend(_run_job(j, stop))
                     _drain((records, [], []), state)
+            else:
+                exhausted = True
             while pending:
                 _drain(pending.pop(0), state)
         except KeyboardInterrupt:   # a Python caller's Ctrl-C: finish the record, then let it propagate
             stop.request(signal.SIGINT)
             while pending:
                 _drain(pending.pop(0), state)
-            _finish(summary, report, stop, last_read, verify, written_files, bar)
+            _finish(summary, report, stop, last_read, exhausted, verify, written_files, bar)
             raise
-        _finish(summary, report, stop, last_read, verify, written_files, bar)
+        _finish(summary, report, stop, last_read, exhausted, verify, written_files, bar)
         return report
     finally:
         if pool is not None:
@@ -407,12 +409,14 @@ def generate(scenarios, model: str | None, out_dir, *, factor_set: str = "report
         summary.close()
 
 
-def _finish(summary: _Summary, report: BatchReport, stop: Stop, last_read: int, verify, written_files, bar) -> None:
+def _finish(summary: _Summary, report: BatchReport, stop: Stop, last_read: int, exhausted: bool, verify,
+            written_files, bar) -> None:
     bar.close()
-    if stop.signum:
+    if stop.signum and (report.not_run or not exhausted):   # a stop after the last row changes nothing
         report.interrupted = stop.name
-        summary.add([{"row": "", "status": "interrupted", "message": f"stopped by {stop.name} after row {last_read} "
-                      "was read; any later rows of the table were not read"}])
+        unread = "every row of the table was read" if exhausted else "later rows of the table were not read"
+        summary.add([{"row": "", "status": "interrupted", "message": f"stopped by {stop.name}: "
+                      f"{report.not_run} row(s) read but not run; {unread} (last row read: {last_read})"}])
     elif verify:
         report.verified = _verify(written_files, verify, report)
         summary.rewrite({rec["row"]: rec for rec, _ in written_files})

@@ -151,14 +151,14 @@ class _CsvTable:
         self.encoding = encoding or self._bom_encoding(head)
         try:
             self.delimiter, self.header = self._check()
-        except UnicodeDecodeError as exc:
+        except UnicodeDecodeError:
             if encoding or self.encoding != "utf-8":
-                raise TableError(self._decode_problem(exc)) from None
+                raise TableError(self._decode_problem(self.encoding)) from None
             self.encoding = "gb18030"   # what Excel on Chinese Windows saves as "CSV"
             try:
                 self.delimiter, self.header = self._check()
             except UnicodeDecodeError:
-                raise TableError(self._decode_problem(exc, also="GB18030")) from None
+                raise TableError(self._decode_problem("utf-8", "gb18030")) from None
         except LookupError:
             raise TableError(f"{self.origin}: unknown encoding {encoding!r}") from None
 
@@ -176,10 +176,17 @@ class _CsvTable:
                              f"NUL bytes (UTF-16 without a byte-order mark, or a binary file); {SAVE_AS_UTF8}")
         return "utf-8"
 
-    def _decode_problem(self, exc: UnicodeDecodeError, also: str = "") -> str:
-        tried = f"{self.encoding.upper()}{f' or {also}' if also else ''}"
-        return (f"{self.origin}: not valid {tried} text (byte 0x{exc.object[exc.start]:02X} at byte {exc.start + 1} "
-                f"of a block cannot be decoded); {SAVE_AS_UTF8}, or as 'Unicode Text (*.txt)'")
+    def _decode_problem(self, *encodings: str) -> str:
+        """Where the first undecodable byte is (read again whole: this is the error path)."""
+        data = self.path.read_bytes()
+        try:
+            data.decode(encodings[0])
+            where = ""
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            where = f" (byte 0x{data[exc.start]:02X} at byte {exc.start + 1}, line {line})"
+        tried = " or ".join(e.upper().replace("-SIG", "") for e in encodings)
+        return f"{self.origin}: not {tried} text{where}; {SAVE_AS_UTF8}, or as 'Unicode Text (*.txt)'"
 
     def _open(self):
         return self.path.open("r", encoding=self.encoding, errors="strict", newline="")
@@ -190,20 +197,24 @@ class _CsvTable:
             first = fh.readline()
             delimiter = self._delimiter(first)
             fh.seek(0)
-            header = None
+            header, rows = None, 0
             for number, _first_line, _last, fields, error in _records(fh, delimiter, self.origin):
                 if header is None:
                     if error:
                         raise TableError(f"{self.origin}, row 1: {error}")
-                    header = _header_names(fields, self.origin)
                     if not fields or all(is_blank(f) for f in fields):
                         raise TableError(f"{self.origin}: row 1 is blank; the first row must name the columns")
+                    header = _header_names(fields, self.origin)
+                elif error or any(f.strip() for f in fields):
+                    rows += 1
             if header is None:
                 raise TableError(f"{self.origin}: the file is empty; a scenario table needs a header row and rows")
+            if not rows:
+                raise TableError(f"{self.origin}: no scenario rows below the header row")
         return delimiter, header
 
     def _delimiter(self, first_line: str) -> str:
-        found = [d for d in _SEPARATORS if d in first_line]
+        found = [d for d in _SEPARATORS if d in first_line.strip()]   # a trailing tab is only padding
         if len(found) > 1:
             raise TableError(f"{self.origin}: the header row mixes separators ({' and '.join(_SEPARATORS[d] for d in found)}); "
                              "use one (',' for CSV, tab for Unicode text)")
@@ -230,12 +241,13 @@ class _CsvTable:
             name = self.header[broken] if broken < width else f"(column {column_letter(broken)})"
             return [""] * width, (f"row {number}, column {name}: a line break inside a value (lines {first_line}-"
                                   f"{last_line} read as one row: is a quote left open?)")
+        shown = (fields + [""] * width)[:width]   # kept for the record's scenario name; the row does not run
         if len(fields) > width and any(f.strip() for f in fields[width:]):
-            return [""] * width, (f"row {number}{lines} has {len(fields)} values but the header has {width} columns "
+            return shown, (f"row {number}{lines} has {len(fields)} values but the header has {width} columns "
                                   f"(a {_SEPARATORS[self.delimiter]} inside an unquoted value, a decimal comma, or a "
                                   "column without a header?)")
         if len(fields) < width:
-            return [""] * width, (f"row {number}{lines} has {len(fields)} value(s) but the header has {width} columns; "
+            return shown, (f"row {number}{lines} has {len(fields)} value(s) but the header has {width} columns; "
                                   f"leave a cell empty rather than leaving it out")
         return fields[:width], ""
 
@@ -315,6 +327,8 @@ def _read_xlsx(path: Path) -> tuple[list[str], list]:
         for k, (values, kinds) in enumerate(rows, start=2):
             number = getattr(values[0], "row", None) or k if values else k
             out.append(_xlsx_row(number, values, kinds, header))
+        if all(values is None for _, values, error in out if not error) and not any(error for *_, error in out):
+            raise TableError(f"{path.name}: no scenario rows below the header row of sheet {sheets[0].title!r}")
         return header, out
     except TableError:
         raise
@@ -327,22 +341,23 @@ def _read_xlsx(path: Path) -> tuple[list[str], list]:
 
 def _xlsx_row(number: int, values, kinds, header: list[str]):
     width = len(header)
+    named = ["" if i >= len(values) or not isinstance(values[i].value, str) else values[i].value for i in range(width)]
     cells = []
     for i, (v, f) in enumerate(zip(values, kinds)):
         value, kind = v.value, getattr(v, "data_type", "n")
-        if kind == "e" or (isinstance(value, str) and value.startswith("#") and kind == "e"):
-            return number, [""] * width, _cell_problem(number, i, header, f"holds the error value {value}")
+        if kind == "e":
+            return number, named, _cell_problem(number, i, header, f"holds the error value {value}")
         if getattr(f, "data_type", "n") == "f" and value is None:
-            return number, [""] * width, _cell_problem(number, i, header, f"holds a formula with no saved result "
-                                                       f"({f.value}): open the workbook in Excel and save it, or "
-                                                       "paste the values")
+            return number, named, _cell_problem(number, i, header, f"holds a formula with no saved result "
+                                                f"({f.value}): open the workbook in Excel and save it, or paste "
+                                                "the values")
         cells.append(value)
     while len(cells) > width and is_blank(cells[-1]):
         cells.pop()
     if len(cells) > width:
         i = next(j for j in range(width, len(cells)) if not is_blank(cells[j]))
-        return number, [""] * width, _cell_problem(number, i, header, f"has a value ({_show(cells[i])}) but no "
-                                                   "name in row 1: name the column or delete the value")
+        return number, named, _cell_problem(number, i, header, f"has a value ({_show(cells[i])}) but its column has "
+                                            "no name in row 1: name the column or delete the value")
     if all(is_blank(c) for c in cells):
         return number, None, ""
     cells += [None] * (width - len(cells))
@@ -350,24 +365,28 @@ def _xlsx_row(number: int, values, kinds, header: list[str]):
         reserved = header[i] in RESERVED
         if isinstance(value, bool):
             if not reserved:
-                return number, [""] * width, _cell_problem(number, i, header, f"must be a number, got the logical "
-                                                           f"value {str(value).upper()}")
+                return number, named, _cell_problem(number, i, header, f"must be a number, got the logical value "
+                                                    f"{str(value).upper()}")
             cells[i] = str(value).upper()
         elif isinstance(value, (_dt.datetime, _dt.date, _dt.time, _dt.timedelta)):
             if not reserved:
-                return number, [""] * width, _cell_problem(number, i, header, f"must be a number, got a date or time "
-                                                           f"({value}): format the cell as Number")
+                return number, named, _cell_problem(number, i, header, f"must be a number, got a date or time "
+                                                    f"({value}): format the cell as Number")
+            if isinstance(value, _dt.datetime) and value.time() == _dt.time():
+                value = value.date()
             cells[i] = value.isoformat() if hasattr(value, "isoformat") else str(value)
-        elif reserved and isinstance(value, float) and value.is_integer():
-            cells[i] = str(int(value))
+        elif reserved and isinstance(value, (int, float)):
+            cells[i] = str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
         elif value is None:
             cells[i] = ""
     return number, cells, ""
 
 
 def _cell_problem(number: int, i: int, header: list[str], what: str) -> str:
-    name = header[i] if i < len(header) else f"(column {column_letter(i)})"
-    return f"row {number}, column {name} (cell {column_letter(i)}{number}): {what}"
+    cell = f"{column_letter(i)}{number}"
+    if i >= len(header) or header[i].startswith("(column "):
+        return f"row {number}, cell {cell}: {what}"
+    return f"row {number}, column {header[i]} (cell {cell}): {what}"
 
 
 def _show(value) -> str:

@@ -31,12 +31,31 @@ def cmd_run(args) -> int:
         print(frame.to_string())
     for use in res.implied:
         print(f"\nnote: {use.name} = {use.value:g} is not stated in the report ({use.note or use.source})")
+    _explain_non_finite(model, frame, res.factor_set)
     return 0
+
+
+def _explain_non_finite(model, frame, factor_set) -> None:
+    """For each scenario with a result that has no finite value: why, in terms of the inputs (core/nonfinite)."""
+    import numpy as np
+
+    from ..core.nonfinite import explain, failures
+    steps = [s.name for s in model.steps]
+    for k, row in enumerate(frame.itertuples(index=False)):
+        values = row._asdict()
+        if all(np.isfinite(values[s]) for s in steps):
+            continue
+        inputs = {i.name: float(values[i.name]) for i in model.inputs}
+        found = failures(model, inputs, factor_set)
+        where = f" (scenario {k + 1})" if len(frame) > 1 else ""
+        for step, f in found.items():
+            if f.root == step:
+                print(f"\nnote{where}: {explain(model, inputs, factor_set, step)}")
 
 
 def cmd_evaluate(args) -> int:
     from ..core.csvio import write_rows
-    from ..files import atomic_output
+    from ..files import atomic_output, prepare_folder, reason
     from ..tables import evaluate_table
     columns, records = evaluate_table(args.scenarios, args.model, args.factor_set)
     failed = written = 0
@@ -51,6 +70,9 @@ def cmd_evaluate(args) -> int:
             yield [rec.get(c, "") for c in columns]
     if args.out:
         target = Path(args.out)
+        if target.is_dir():
+            raise UsageError(f"--out {target} is a folder; give a file name")
+        prepare_folder(target.parent)
         try:
             with atomic_output(target, args.overwrite) as fh:
                 text = io.TextIOWrapper(fh, encoding=encoding_for(fh, args.encoding), newline="")
@@ -58,6 +80,8 @@ def cmd_evaluate(args) -> int:
                 text.detach()
         except FileExistsError:
             raise UsageError(f"{target} exists; pass --overwrite to replace it") from None
+        except OSError as exc:   # nothing is left behind: the rows went to a temporary file
+            raise UsageError(f"cannot write {target}: {reason(exc)}") from None
         print(f"wrote {written} rows to {target}" + (f" ({failed} failed)" if failed else ""))
     else:
         write_csv_stdout(columns, rows(), args.encoding)

@@ -58,7 +58,7 @@ def cmd_batch(args) -> int:
             failed += report.failed
             if report.summary_error:
                 return 2
-            if stop.signum:
+            if report.interrupted:
                 return 128 + stop.signum
         return 1 if failed else 0
     finally:
