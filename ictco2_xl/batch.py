@@ -217,12 +217,12 @@ class _Summary:
         """summary.xlsx from summary.csv: text stays text, numbers stay numbers; never replaces a file."""
         if self.error:
             return None
-        from .workbook.stream import write_table_xlsx
+        from .workbook import stream
         numbers = {SUMMARY_FIELDS.index("row"): int, SUMMARY_FIELDS.index("result"): float}
         rows = ([numbers[j](v) if j in numbers and v != "" else v for j, v in enumerate(row)] for row in self.rows())
         tmp = self.xlsx.with_name(f".{self.xlsx.name}.{os.getpid()}.part.xlsx")
         try:
-            write_table_xlsx(tmp, "Summary", SUMMARY_FIELDS, rows, _SUMMARY_WIDTHS)
+            stream.write_table_xlsx(tmp, "Summary", SUMMARY_FIELDS, rows, _SUMMARY_WIDTHS, max_rows=stream.EXCEL_MAX_ROWS)
             os.link(tmp, self.xlsx)
             return self.xlsx
         except OSError as exc:
