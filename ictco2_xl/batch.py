@@ -284,9 +284,10 @@ def _run_job(job: _Job, stop: Stop | None = None) -> list[dict]:
             errors = None
             if k in filled.bad:   # cells with no finite value: a spreadsheet shows #DIV/0! or #NUM! there
                 inputs = {c: float(v[k]) for c, v in cols.items()}
-                if not np.isfinite(results[k]):
+                found = failures(model, inputs, group.factor_set)
+                if not np.isfinite(results[k]) or model.primary in found:
                     raise ValueError(explain(model, inputs, group.factor_set) or filled.bad[k])
-                errors = filler.layout.error_codes(inputs, filled.bad_cells[k])
+                errors = filler.layout.error_codes(inputs, filled.bad_cells[k], found)
                 rec["message"] = _error_cell_note(model, inputs, group.factor_set, errors)
             write_atomic(path, filled.workbook(k, errors), job.overwrite)
         except (OSError, ValueError) as exc:  # also: exists (no overwrite asked), disk full, permissions
@@ -304,8 +305,10 @@ def _error_cell_note(model, inputs: dict, factor_set: str, errors: dict) -> str:
         return "; ".join(explain(model, inputs, factor_set, s) for s in roots)
     codes = sorted(set(errors.values()))
     cells = ", ".join(f"{s}!{r}" for s, r in list(errors)[:3])
-    return (f"{len(errors)} cell(s) show {'/'.join(codes)} ({cells}): the model has no finite value there at other "
-            "years or input ends")
+    big = [f"{k} = {v:g}" for k, v in inputs.items() if v == v and abs(v) >= 1e100]
+    why = f"inputs too large: {', '.join(big)}" if big else "no finite value at the other years or input ends shown there"
+    return (f"{len(errors)} cell(s) show {'/'.join(codes)} ({cells}), beyond what a cell holds in the report's units "
+            f"or scenarios; {why}")
 
 
 def _not_run(row, scenario, base: dict, stop: Stop) -> dict:

@@ -333,7 +333,8 @@ def _read_xlsx(path: Path) -> tuple[list[str], list]:
     except TableError:
         raise
     except Exception as exc:  # defusedxml, zip and XML errors all mean: do not trust this file
-        raise TableError(f"{path.name}: cannot read the workbook safely: {type(exc).__name__}: {exc}") from None
+        why = " ".join(str(exc).split())   # one line, whatever the parser says
+        raise TableError(f"{path.name}: cannot read the workbook safely: {type(exc).__name__}: {why[:300]}") from None
     finally:
         for b in books:
             b.close()
@@ -549,13 +550,16 @@ def _evaluate_group(group: Group) -> list[dict]:
         if not all(np.isfinite(v[k]) for v in values.values()):
             inputs = {c: float(v[k]) for c, v in cols.items()}
             found = failures(model, inputs, group.factor_set)
-            for name in values:
-                if not np.isfinite(rec[name]):
+            for name in values:   # what a spreadsheet shows: also where an error meets x / inf = 0
+                if name in found or not np.isfinite(rec[name]):
                     rec[name] = found[name].code if name in found else "#NUM!"
-            notes = [explain(model, inputs, group.factor_set, st) for st, f in found.items() if f.root == st]
-            rec["message"] = f"row {rows[pos]}: " + "; ".join(notes or ["a result has no finite value"])
             if model.primary in found or not np.isfinite(values[model.primary][k]):
-                rec["status"] = "error"
+                rec["status"] = "error"   # worded as batch words it: the primary result, then its cause
+                notes = [explain(model, inputs, group.factor_set)]
+            else:
+                notes = [explain(model, inputs, group.factor_set, st) for st, f in found.items() if f.root == st]
+            rec["message"] = f"row {rows[pos]}: " + "; ".join(n for n in notes if n) if any(notes) else \
+                f"row {rows[pos]}: a result has no finite value"
         records.append(rec)
     return records
 

@@ -51,11 +51,18 @@ def _names(node) -> list[str]:
     return [n.id for n in ast.walk(node) if isinstance(n, ast.Name)]
 
 
+MIN_NORMAL = 2.2250738585072014e-308   # smaller magnitudes are 0 in a spreadsheet (Excel flushes them)
+
+
+def _ftz(v):
+    return 0.0 if isinstance(v, float) and abs(v) < MIN_NORMAL else v
+
+
 def _value(node, env):
     if isinstance(node, ast.Constant):
-        return float(node.value)
+        return _ftz(float(node.value))
     if isinstance(node, ast.Name):
-        return env[node.id]
+        return _ftz(env[node.id]) if not isinstance(env[node.id], DataSeries) else env[node.id]
     if isinstance(node, ast.UnaryOp):
         v = _value(node.operand, env)
         return v if isinstance(v, _Err) or isinstance(node.op, ast.UAdd) else -v
@@ -90,7 +97,7 @@ def _value(node, env):
 
 def _checked(v: float, node):
     if math.isfinite(v):
-        return v
+        return _ftz(v)
     return _Err(NUM, f"overflows (beyond ±1.8e308, the largest number a cell holds) in {ast.unparse(node)}",
                 operands=_names(node))
 
@@ -113,7 +120,7 @@ def _call(node, env):
                     zero=_names(args[0]) if values[0] == 0 else (), operands=_names(args[0]))
     with np.errstate(all="ignore"):
         out = fn.numpy(series, *values) if series is not None else fn.numpy(*values)
-    out = float(np.ravel(out)[0])
+    out = _ftz(float(np.ravel(out)[0]))
     if not math.isfinite(out):
         return _Err(NUM, f"overflows (beyond ±1.8e308, the largest number a cell holds) in {ast.unparse(node)}",
                     operands=_names(node))

@@ -275,8 +275,8 @@ class FilledRows:
         for m in self._members:
             if isinstance(m, _Part):
                 raw = m.raw % self._texts[id(m)][i]
-                if i in self.bad:   # rare: such a member is deflated on its own
-                    raw = _error_cells(raw, m.name, self._sheet_parts, self.bad_cells[i], errors)
+                if errors:   # rare: such a member is deflated on its own
+                    raw = _error_cells(raw, m.name, self._sheet_parts, list(errors), errors)
                     m = _Member(m.name, zlib.crc32(raw), len(raw), _deflate(raw, zlib.Z_FINISH))
                 else:
                     m = _Member(m.name, zlib.crc32(raw), len(raw), m.deflated % self._blocks[id(m)][i])
