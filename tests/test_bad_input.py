@@ -49,15 +49,19 @@ def expected_ok(inp, text: str) -> bool:
 
 
 def hostile_table() -> tuple[pd.DataFrame, list[dict]]:
-    """One row per (model, input, hostile value), each after a good row of the same model."""
-    rows, cases = [], []
+    """One row per (model, input, hostile value); a good row of the same model before and after each input's."""
+    rows, cases, goods = [], [], []
     for m in MODELS.values():
         for inp in m.inputs:
+            rows.append({"scenario": f"good {m.id} {inp.name}", "model": m.id})
+            goods.append((len(rows) + 1, m.id))
             for label, text in HOSTILE.items():
-                rows.append({"scenario": f"good {m.id} {inp.name} {label}", "model": m.id})
                 rows.append({"scenario": f"bad {m.id} {inp.name} {label}", "model": m.id, inp.name: text})
                 cases.append({"row": len(rows) + 1, "model": m.id, "input": inp.name, "label": label, "text": text,
                               "ok": expected_ok(inp, text)})
+        rows.append({"scenario": f"good {m.id} last", "model": m.id})
+        goods.append((len(rows) + 1, m.id))
+    hostile_table.goods = goods
     return pd.DataFrame(rows, dtype=object).fillna(""), cases
 
 
@@ -82,11 +86,12 @@ def test_every_input_of_every_model_against_hostile_values(hostile_batch):
     assert sorted(by_row) == list(range(2, len(frame) + 2))        # every row is accounted for
     defaults = {m.id: m.run().primary for m in MODELS.values()}
     wrong = []
+    for row, mid in hostile_table.goods:   # the good rows among the hostile ones are unaffected
+        [good] = by_row[row]
+        if not (good["status"] == "ok" and float(good["result"]) == pytest.approx(defaults[mid], rel=1e-12)):
+            wrong.append(("good row affected", row, good))
     for case in cases:
-        good, [bad] = by_row[case["row"] - 1], by_row[case["row"]]
-        # the good row just before is unaffected
-        if not (good[0]["status"] == "ok" and float(good[0]["result"]) == pytest.approx(defaults[case["model"]], rel=1e-12)):
-            wrong.append(("good row affected", case, good))
+        [bad] = by_row[case["row"]]
         msg = bad["message"]
         if case["ok"]:
             finite_problem = "has no finite value" in msg and bad["status"] == "error"
@@ -210,7 +215,7 @@ def hostile_workbooks(tmp: Path, secret: Path) -> dict[str, tuple[Path, str]]:
     out = {}
     bomb = tmp / "zip_bomb.xlsx"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr(sheet, b"0" * (300 * 2**20))
+        z.writestr(sheet, b"0" * (120 * 2**20))
     out["zip bomb"] = (bomb, "refusing to read it")
     many = tmp / "huge.xlsx"   # each member below the ratio check, together above the declared-size limit
     with zipfile.ZipFile(many, "w", zipfile.ZIP_DEFLATED) as z:
@@ -252,40 +257,54 @@ def hostile_workbooks(tmp: Path, secret: Path) -> dict[str, tuple[Path, str]]:
 
 
 AUDIT = textwrap.dedent("""
-    import json, sys
-    secret = sys.argv[1]
+    import contextlib, io, json, sys, traceback
+    secret, runs = sys.argv[1], json.loads(sys.argv[2])
     opened = []
     def hook(event, args):
         if event == "open" and args and isinstance(args[0], (str, bytes)) and secret in str(args[0]):
             opened.append(str(args[0]))
     sys.addaudithook(hook)
     from ictco2_xl.cli import main
-    try:
-        code = main(sys.argv[2:])
-    finally:
-        print("AUDIT" + json.dumps(opened), file=sys.stderr)
-    sys.exit(code)
+    results = []
+    for args in runs:
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            try:
+                code = main(args)
+            except BaseException:
+                code, _ = -1, err.write(traceback.format_exc())
+        results.append({"code": code, "stderr": err.getvalue(), "opened": list(opened)})
+        opened.clear()
+    print(json.dumps(results))
 """)
 
 
-@pytest.mark.parametrize("command", ["batch", "evaluate"])
-def test_hostile_workbooks_are_refused_in_one_line_without_reading_other_files(tmp_path, command):
-    secret = tmp_path / "secret.txt"
+@pytest.fixture(scope="module")
+def hostile_files(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("hostile_files")
+    secret = tmp / "secret.txt"
     secret.write_text("TOP-SECRET-CONTENT")
-    for name, (path, expected) in hostile_workbooks(tmp_path, secret).items():
-        out = tmp_path / f"out_{path.stem}"
-        args = [command, str(path), "--model", "streetlight"] + (["--out", str(out)] if command == "batch" else [])
-        proc = subprocess.run([sys.executable, "-c", AUDIT, str(secret), *args], capture_output=True, text=True,
-                              cwd=ROOT, timeout=300)
-        err_lines = [line for line in proc.stderr.splitlines() if not line.startswith("AUDIT")]
-        audit = json.loads(next(line for line in proc.stderr.splitlines() if line.startswith("AUDIT"))[5:])
-        assert audit == [], (name, audit)                           # no read outside the given file
-        assert "TOP-SECRET" not in proc.stdout + proc.stderr, name
-        assert "Traceback" not in proc.stderr, (name, proc.stderr)
+    return tmp, secret, hostile_workbooks(tmp, secret)
+
+
+@pytest.mark.parametrize("command", ["batch", "evaluate"])
+def test_hostile_workbooks_are_refused_in_one_line_without_reading_other_files(hostile_files, command):
+    tmp, secret, files = hostile_files
+    runs, outs = [], []
+    for name, (path, expected) in files.items():
+        outs.append(tmp / f"out_{command}_{path.stem}")
+        runs.append([command, str(path), "--model", "streetlight"] + (["--out", str(outs[-1])] if command == "batch" else []))
+    proc = subprocess.run([sys.executable, "-c", AUDIT, str(secret), json.dumps(runs)], capture_output=True, text=True,
+                          cwd=ROOT, timeout=600)
+    results = json.loads(proc.stdout.splitlines()[-1])
+    for (name, (path, expected)), out, res in zip(files.items(), outs, results):
+        assert res["opened"] == [], (name, res)                     # no read outside the given file
+        assert "TOP-SECRET" not in res["stderr"] and "Traceback" not in res["stderr"], (name, res)
+        lines = res["stderr"].splitlines()
         if name == "external link":                                 # the row fails; the table is readable
-            assert proc.returncode == 1 and any(expected in line for line in err_lines), (name, proc.stderr)
+            assert res["code"] == 1 and any(expected in line for line in lines), (name, res)
             continue
-        assert proc.returncode == 2 and len(err_lines) == 1 and expected in err_lines[0], (name, proc.stderr)
+        assert res["code"] == 2 and len(lines) == 1 and expected in lines[0], (name, res)
         assert not out.exists(), name                               # refused before anything was written
 
 
@@ -323,7 +342,12 @@ def test_cached_error_values_are_what_a_spreadsheet_computes(hostile_batch):
     rows = [r for r in summary if r["status"] == "ok" and r["message"]]
     assert len(rows) >= 10 and all("has no finite value (#" in r["message"] or "inputs too large: " in r["message"]
                                    for r in rows)
+    kinds = {"(#DIV/0!)": None, "(#NUM!)": None, "inputs too large": None}   # one of each: the engine is slow
     for r in rows:
+        kind = next((k for k in kinds if k in r["message"]), None)
+        kinds[kind] = kinds.get(kind) or r
+    assert all(kinds.values()), kinds
+    for r in kinds.values():
         path = tmp / "out" / r["file"]
         recalculated = calculate(path, fail_on=())
         values, formulas = load_workbook(path, data_only=True), load_workbook(path)
