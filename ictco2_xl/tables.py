@@ -316,6 +316,8 @@ def _read_xlsx(path: Path) -> tuple[list[str], list]:
         if not books[0].worksheets:
             raise TableError(f"{path.name}: the workbook has no worksheet")
         sheets = [b.worksheets[0] for b in books]
+        for sheet in sheets:   # the stored dimension may be wrong (written by a program): never trust it to cut
+            sheet.reset_dimensions()
         rows = zip(sheets[0].iter_rows(), sheets[1].iter_rows())
         first = next(rows, None)
         if first is None or all(is_blank(c.value) for c in first[0]):

@@ -213,3 +213,19 @@ def test_evaluate_and_batch_give_the_same_results(tmp_path, capsys):
     assert [r["status"] for r in rows] == ["ok", "ok", "error"] and list(summary["status"]) == ["ok", "ok", "error"]
     assert [float(r["reduction_t"]) for r in rows[:2]] == pytest.approx(list(summary["result"][:2]), rel=1e-12)
     assert rows[2]["message"] == summary["message"][2] == "row 4, column lamp_count: must be at least 0, got -1.0"
+
+
+def test_xlsx_with_a_wrong_stored_dimension_is_read_whole(tmp_path):
+    """Programs write <dimension ref="A1:B2"/> for bigger sheets; openpyxl's read-only mode would cut there."""
+    import re
+    import zipfile
+    src = xlsx(tmp_path, [["scenario", "lamp_count", "hours_before"], ["a", 5, 100], ["b", 6, 200]])
+    with zipfile.ZipFile(src) as z:
+        files = {n: z.read(n) for n in z.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    files[sheet] = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:B2"', files[sheet])
+    with zipfile.ZipFile(tmp_path / "dim.xlsx", "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    chunk = next(read_table(tmp_path / "dim.xlsx"))
+    assert list(chunk.index) == [2, 3] and list(chunk["hours_before"]) == [100, 200]
