@@ -19,6 +19,7 @@ import codecs
 import csv
 import datetime as _dt
 import io
+import itertools
 import re
 import zipfile
 from dataclasses import dataclass
@@ -111,11 +112,13 @@ def _chunks(header: list[str], rows, chunk_rows: int):
 
 
 def _frame(header, items, width) -> pd.DataFrame:
-    data = [values if values is not None else [""] * width for _, values, _ in items]
-    frame = pd.DataFrame(data, columns=header, index=[r for r, _, _ in items], dtype=object)
-    frame[BLANK] = [values is None for _, values, _ in items]
-    frame[ERROR] = [error for _, _, error in items]
-    return frame
+    blank = [""] * width
+    numbers, rows, errors = zip(*items)
+    columns = list(zip(*(values if values is not None else blank for values in rows))) or [()] * width
+    data = {name: np.array(col, dtype=object) for name, col in zip(header, columns)}
+    data[BLANK] = np.array([values is None for values in rows], dtype=bool)
+    data[ERROR] = np.array(errors, dtype=object)
+    return pd.DataFrame(data, index=list(numbers), copy=False)
 
 
 def _header_names(cells: list, origin: str) -> list[str]:
@@ -227,6 +230,12 @@ class _CsvTable:
             records = _records(fh, self.delimiter, self.origin)
             next(records)
             for number, first_line, last_line, fields, error in records:
+                if not error and len(fields) == width and first_line == last_line:   # the usual row: one line
+                    if any(f.strip() for f in fields):
+                        yield number, fields, ""
+                    else:
+                        yield number, None, ""
+                    continue
                 lines = f" (line {first_line})" if first_line != number else ""
                 if error:
                     yield number, [""] * width, f"row {number}{lines}: {error}"
@@ -255,25 +264,23 @@ class _CsvTable:
 def _records(fh, delimiter: str, origin: str):
     """(row number, first line, last line, fields, error) per record; a quote never closed is fatal."""
     reader = csv.reader(fh, delimiter=delimiter, strict=True)
-    number, last = 0, 0
+    number = last = 0
     while True:
-        number += 1
-        first = last + 1
         try:
-            fields = next(reader)
-        except StopIteration:
+            for fields in reader:   # one record may span lines (a quoted line break): numbered as one row
+                number += 1
+                first, last = last + 1, reader.line_num
+                yield number, first, last, fields, ""
             return
         except csv.Error as exc:
-            text = str(exc)
+            number += 1
+            first, text = last + 1, str(exc)
             if "unexpected end of data" in text or "field larger" in text:
                 why = ("a quoted value is never closed (it runs to the end of the file)" if "end of data" in text
                        else f"a value longer than {csv.field_size_limit():,} characters (is a quote left open?)")
                 raise TableError(f"{origin}, row {number} (line {first}): {why}; nothing was run") from None
             last = reader.line_num
             yield number, first, last, [], f"a quote inside a value must be doubled, or the value quoted as a whole ({text})"
-            continue
-        last = reader.line_num
-        yield number, first, last, fields, ""
 
 
 # -- XLSX ------------------------------------------------------------------------------------------------
@@ -505,7 +512,10 @@ def _shown_value(value) -> str:
 EVALUATE_FIELDS = ["row", "scenario", "model", "factor_set", "status", "message"]
 
 
-def evaluate_table(source, model: str | None = None, factor_set: str = "report", chunk_rows: int = CHUNK_ROWS,
+EVALUATE_CHUNK_ROWS = 20_000   # no workbooks to write: larger chunks amortise validation per column
+
+
+def evaluate_table(source, model: str | None = None, factor_set: str = "report", chunk_rows: int = EVALUATE_CHUNK_ROWS,
                    encoding: str | None = None) -> tuple[list[str], Iterator[dict]]:
     """Every row of a scenario table computed, as ``batch`` reads it (the table's ``model`` and
     ``factor_set`` columns win over ``model`` and ``factor_set``; a value in a column that is not an input
@@ -516,16 +526,26 @@ def evaluate_table(source, model: str | None = None, factor_set: str = "report",
     says why; if it is the model's primary result, the row's status is 'error'."""
     model_id = get_model(model).id if model else None
     ids: dict[str, None] = {}
-    for chunk in read_table(source, chunk_rows, encoding):   # first pass: which models the table uses
-        for group in plan(chunk, model_id, factor_set)[1]:
-            ids.setdefault(group.model_id)
+    texts: dict[str, None] = {"": None}
+    chunks = read_table(source, chunk_rows, encoding)
+    first = next(chunks, None)
+    if first is not None and "model" in first.columns:   # a first pass: which models the table uses
+        for chunk in itertools.chain([first], chunks):
+            texts.update(dict.fromkeys(clean_cell_text(t) for t in chunk["model"].unique()))
+        chunks = read_table(source, chunk_rows, encoding)
+    else:
+        chunks = itertools.chain([first] if first is not None else [], chunks)
+    for text in texts:
+        found = _find_model(text) if text else (MODELS[model_id] if model_id else None)
+        if found is not None:
+            ids.setdefault(found.id)
     columns = list(EVALUATE_FIELDS)
     for mid in ids:
         m = MODELS[mid]
         columns += [n for n in [i.name for i in m.inputs] + [st.name for st in m.steps] if n not in columns]
 
     def records():
-        for chunk in read_table(source, chunk_rows, encoding):
+        for chunk in chunks:
             refused, groups = plan(chunk, model_id, factor_set)
             out = refused
             for group in groups:
@@ -545,11 +565,13 @@ def _evaluate_group(group: Group) -> list[dict]:
     res = model.run(cols, group.factor_set, blank_as_default=True)
     n = len(good)
     values = {k: np.broadcast_to(np.asarray(v, dtype=float), (n,)) for k, v in {**res.inputs, **res}.items()}
-    for k, pos in enumerate(good):
+    names = list(values)
+    finite = np.logical_and.reduce([np.isfinite(v) for v in values.values()]).tolist()
+    for k, (pos, row_values) in enumerate(zip(good, zip(*(v.tolist() for v in values.values())))):
         rec = {"row": rows[pos], "scenario": scenarios[pos], "model": model.id, "factor_set": group.factor_set,
                "status": "ok", "message": ""}
-        rec.update({name: float(v[k]) for name, v in values.items()})
-        if not all(np.isfinite(v[k]) for v in values.values()):
+        rec.update(zip(names, row_values))
+        if not finite[k]:
             inputs = {c: float(v[k]) for c, v in cols.items()}
             found = failures(model, inputs, group.factor_set)
             for name in values:   # what a spreadsheet shows: also where an error meets x / inf = 0

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import sys
 from pathlib import Path
 
-from .common import UsageError, add_encoding_option, encoding_for, fmt, parse_assignments, text_table, write_csv_stdout
+import numpy as np
+
+from .common import UsageError, add_encoding_option, encoding_for, fmt, parse_assignments, text_table
 
 
 def cmd_run(args) -> int:
@@ -54,20 +57,10 @@ def _explain_non_finite(model, frame, factor_set) -> None:
 
 
 def cmd_evaluate(args) -> int:
-    from ..core.csvio import write_rows
     from ..files import atomic_output, prepare_folder, reason
     from ..tables import evaluate_table
     columns, records = evaluate_table(args.scenarios, args.model, args.factor_set)
-    failed = written = 0
-
-    def rows():
-        nonlocal failed, written
-        for rec in records:
-            if rec["status"] == "error":
-                failed += 1
-                print(f"error: {rec['message']}", file=sys.stderr)
-            written += 1
-            yield [rec.get(c, "") for c in columns]
+    counts = {"rows": 0, "failed": 0}
     if args.out:
         target = Path(args.out)
         if target.is_dir():
@@ -76,16 +69,48 @@ def cmd_evaluate(args) -> int:
         try:
             with atomic_output(target, args.overwrite) as fh:
                 text = io.TextIOWrapper(fh, encoding=encoding_for(fh, args.encoding), newline="")
-                write_rows(text, columns, rows())
+                _write_records(text, columns, records, counts, "\r\n")
                 text.detach()
         except FileExistsError:
             raise UsageError(f"{target} exists; pass --overwrite to replace it") from None
         except OSError as exc:   # nothing is left behind: the rows went to a temporary file
             raise UsageError(f"cannot write {target}: {reason(exc)}") from None
-        print(f"wrote {written} rows to {target}" + (f" ({failed} failed)" if failed else ""))
+        print(f"wrote {counts['rows']} rows to {target}" + (f" ({counts['failed']} failed)" if counts["failed"] else ""))
     else:
-        write_csv_stdout(columns, rows(), args.encoding)
-    return 1 if failed else 0
+        out = sys.stdout
+        buffer = getattr(out, "buffer", None)
+        text = out if buffer is None else io.TextIOWrapper(buffer, encoding=encoding_for(out, args.encoding),
+                                                           newline="", write_through=True)
+        out.flush()
+        _write_records(text, columns, records, counts, "\n")
+        if buffer is not None:
+            text.flush()
+            text.detach()
+    return 1 if counts["failed"] else 0
+
+
+def _write_records(fh, columns, records, counts, lineterminator, batch: int = 2000) -> None:
+    """Records as CSV, a batch at a time, formatted column by column; errors also to stderr."""
+    from ..core.csvio import write_columns
+    header = columns
+    while True:
+        part = list(itertools.islice(records, batch))
+        if not part and header is None:
+            return
+        for rec in part:
+            if rec["status"] == "error":
+                counts["failed"] += 1
+                print(f"error: {rec['message']}", file=sys.stderr)
+        counts["rows"] += len(part)
+        cols = []
+        for c in columns:
+            values = [rec.get(c, "") for rec in part]
+            floats = all(type(v) is float for v in values)
+            cols.append(np.array(values, dtype=float) if floats and values else np.array(values, dtype=object))
+        write_columns(fh, header, cols, lineterminator=lineterminator)
+        header = None
+        if not part:
+            return
 
 
 def add_commands(sub) -> None:

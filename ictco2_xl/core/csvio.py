@@ -18,6 +18,8 @@ import io
 import math
 from typing import Iterable, Sequence
 
+import numpy as np
+
 from .numbers import is_plain_number
 
 ENCODINGS = ("utf-8-sig", "utf-8", "gb18030")
@@ -28,8 +30,13 @@ DEFAULT_ENCODING = "utf-8-sig"
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
+_FIRST = frozenset("=+-@\t\r' ")   # first characters that need a closer look
+
+
 def neutralise(text: str) -> str:
     """Text a spreadsheet would evaluate as a formula, made inert with a leading apostrophe."""
+    if not text or text[0] not in _FIRST:
+        return text
     head = text.lstrip(" ")[:1]
     if (head in _TRIGGERS and not is_plain_number(text)) or text.startswith("'"):
         return "'" + text
@@ -43,6 +50,13 @@ def restore(text: str) -> str:
 
 def cell(value, float_format: str | None = None) -> str:
     """One value as CSV text: numbers as numbers, blanks and NaN as empty, text neutralised."""
+    kind = type(value)
+    if kind is float:   # the common cases first: this runs once per value written
+        if value != value:
+            return ""
+        return float_format % value if float_format and math.isfinite(value) else repr(value)
+    if kind is str:
+        return neutralise(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -74,6 +88,26 @@ def write_rows(fh, header: Sequence[str] | None, rows: Iterable[Sequence], float
     w.writerows([cell(v, float_format) for v in row] for row in rows)
 
 
+def column_text(values, float_format: str | None = None) -> list[str]:
+    """A whole column as CSV text at once: a float column is formatted by numpy (the same shortest
+    round-trip text as ``repr``), any other column value by value through :func:`cell`."""
+    arr = np.asarray(values)
+    if arr.dtype.kind == "f" and float_format is None:
+        text = arr.astype(str)
+        text[np.isnan(arr)] = ""
+        return text.tolist()
+    return [cell(v, float_format) for v in arr.tolist()]
+
+
+def write_columns(fh, header: Sequence[str] | None, columns: Sequence, float_format: str | None = None,
+                  lineterminator: str = "\r\n") -> None:
+    """Like :func:`write_rows`, from columns (formatted column by column: much faster for many numbers)."""
+    w = csv.writer(fh, lineterminator=lineterminator)
+    if header is not None:
+        w.writerow([cell(h) for h in header])
+    w.writerows(zip(*(column_text(c, float_format) for c in columns)))
+
+
 def frame_rows(frame) -> tuple[list[str], Iterable[list]]:
     """A DataFrame's header and rows (index left out), for :func:`write_rows`."""
     return [str(c) for c in frame.columns], frame.itertuples(index=False, name=None)
@@ -101,5 +135,5 @@ def decode_text(data: bytes) -> tuple[str, str]:
     raise ValueError(f"not {tried} text (byte 0x{data[problem.start]:02X} at byte {problem.start + 1} cannot be read)")
 
 
-__all__ = ["BOMS", "bom_encoding", "decode_text", "ENCODINGS", "DEFAULT_ENCODING", "neutralise", "restore", "cell", "rows_text", "write_rows",
+__all__ = ["BOMS", "bom_encoding", "decode_text", "column_text", "write_columns", "ENCODINGS", "DEFAULT_ENCODING", "neutralise", "restore", "cell", "rows_text", "write_rows",
            "frame_rows"]
