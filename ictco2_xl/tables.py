@@ -319,13 +319,14 @@ def _read_xlsx(path: Path) -> tuple[list[str], list]:
     try:
         # Twice, in step: values (cached results) and cell kinds (a formula with no saved result reads as
         # blank among the values, and would silently take the default).
-        books = [load_workbook(path, read_only=True, data_only=d, keep_links=False) for d in (True, False)]
+        modes = (True, False) if _has_formulas(path) else (True,)   # most tables hold no formula: one pass
+        books = [load_workbook(path, read_only=True, data_only=d, keep_links=False) for d in modes]
         if not books[0].worksheets:
             raise TableError(f"{path.name}: the workbook has no worksheet")
         sheets = [b.worksheets[0] for b in books]
         for sheet in sheets:   # the stored dimension may be wrong (written by a program): never trust it to cut
             sheet.reset_dimensions()
-        rows = zip(sheets[0].iter_rows(), sheets[1].iter_rows())
+        rows = zip(sheets[0].iter_rows(), sheets[1].iter_rows() if len(sheets) > 1 else itertools.repeat(()))
         first = next(rows, None)
         if first is None or all(is_blank(c.value) for c in first[0]):
             raise TableError(f"{path.name}: row 1 of sheet {sheets[0].title!r} is blank; the first row must name "
@@ -349,11 +350,29 @@ def _read_xlsx(path: Path) -> tuple[list[str], list]:
             b.close()
 
 
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the (size-checked) package holds a formula element, streamed in blocks."""
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            with z.open(name) as fh:
+                tail = b""
+                while block := fh.read(2**20):
+                    if _FORMULA_TAG.search(tail + block):
+                        return True
+                    tail = block[-64:]
+    return False
+
+
 def _xlsx_row(number: int, values, kinds, header: list[str]):
     width = len(header)
     named = ["" if i >= len(values) or not isinstance(values[i].value, str) else values[i].value for i in range(width)]
     cells = []
-    for i, (v, f) in enumerate(zip(values, kinds)):
+    for i, (v, f) in enumerate(itertools.zip_longest(values, kinds[:len(values)])):
         value, kind = v.value, getattr(v, "data_type", "n")
         if kind == "e":
             return number, named, _cell_problem(number, i, header, f"holds the error value {value}")
