@@ -296,3 +296,17 @@ def test_overflow_names_the_input(tmp_path, capsys):
                                 "hours_before; inputs too large: lamp_count = 1e+308")
     assert main(["run", "streetlight", "lamp_count=1e308"]) == 0
     assert "inputs too large: lamp_count = 1e+308" in capsys.readouterr().out
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(__import__("ictco2_xl.recalc.libreoffice", fromlist=["x"]).soffice_path() is None,
+                    reason="LibreOffice (soffice) is not installed: apt-get install -y libreoffice-calc-nogui")
+def test_libreoffice_computes_the_cached_error_values(tmp_path):
+    from ictco2_xl.recalc.libreoffice import convert, read_values
+    generate(pd.DataFrame({"scenario": ["zero"], "mms_traffic_mb": [0.0]}), "mms_card", tmp_path / "out")
+    path = tmp_path / "out" / "zero.xlsx"
+    [converted] = convert([path], tmp_path / "lo")
+    cached, recalculated = read_values(path), read_values(converted)
+    errors = {k: v for k, v in cached.items() if isinstance(v, str) and v.startswith("#")}
+    assert errors and all(recalculated[k] == v for k, v in errors.items())
+    assert cached[("Calculation", "C6")] == pytest.approx(recalculated[("Calculation", "C6")], rel=1e-12)
