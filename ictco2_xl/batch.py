@@ -1,7 +1,7 @@
 """Batch generation: a table of scenarios in, one filled workbook per scenario out.
 
 Each model's template is built once; every scenario only fills it (see ``workbook/filler.py``), with the
-results of one vectorised model run per chunk of rows. The table is read and checked by ``tables.py`` (the
+results of one vectorised model run per chunk of rows. The table is read and checked by ``tables/`` (the
 reader ``evaluate`` shares). Bad rows are reported (row, column, value, rule) and skipped; every other row
 is still written. Files are written atomically and never overwritten unless asked. Text from the table is
 always written as text.
