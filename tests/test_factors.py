@@ -105,7 +105,7 @@ GOOD = '[[factor]]\nkey = "grid_kg_per_kwh"\nvalue = 0.5\n'
     ('[[factor]]\nkey = "grid_kg_per_kwh"\nvalue = 0.5\nmodel = "streetlite"\n',
      ["model 'streetlite' is not a model (did you mean 'streetlight'?)"]),
     ('[[factor]]\nkey = "grid_kg_per_kwh"\nvalue = 0.5\nmodel = "telework"\n',
-     ["model 'telework' does not use grid_kg_per_kwh; the models that use grid_kg_per_kwh are: einvoice"]),
+     ["model 'telework' does not use grid_kg_per_kwh; the models that use grid_kg_per_kwh are: "]),
     ('[[factor]]\nkey = "grid_kg_per_kwh"\nvalue = 0\n',
      ["grid_kg_per_kwh = 0 must be greater than 0 (the rule of input grid_kg_per_kwh, whose default it is"]),
     ('[[factor]]\nkey = "cd_kg_per_disc"\nvalue = -1\nmodel = "disc_trend"\n', ["cd_kg_per_disc = -1 must be greater than 0"]),
