@@ -1,46 +1,56 @@
 """Batch generation: a table of scenarios in, one filled workbook per scenario out.
 
 Each model's template is built once; every scenario only fills it (see ``workbook/filler.py``), with the
-results of one vectorised model run per chunk of rows. Bad rows are reported (row, column, value, rule)
-and skipped; every other row is still written. Files are written atomically and never overwritten
-unless asked. Text from the table is always written as text.
+results of one vectorised model run per chunk of rows. The table is read and checked by ``tables/`` (the
+reader ``evaluate`` shares). Bad rows are reported (row, column, value, rule) and skipped; every other row
+is still written. Files are written atomically and never overwritten unless asked. Text from the table is
+always written as text.
+
+Every run keeps its own record: ``summary.csv`` (or ``summary-2.csv``, ... when earlier runs' summaries are
+in the folder; never replaced) is written as rows finish, so even a killed run leaves what it did, and
+``summary.xlsx`` (the same name) at the end. SIGINT/SIGTERM (see :func:`handle_signals`) stop the run
+between rows: rows in progress finish, the rest are recorded as not run.
 
     from ictco2_xl.batch import generate
     report = generate("workbooks/logistics_scenarios.csv", "logistics_potential", "out/")
 
-May import: the core, ``workbook`` (the filler and the summary table) and ``recalc`` (``--verify``).
+May import: the core, ``tables``, ``files``, ``workbook`` (the filler and the summary table) and ``recalc``
+(``--verify``).
 """
 from __future__ import annotations
 
-import csv
+import io
+import itertools
 import os
 import re
 import signal
 import sys
-import unicodedata
-import zipfile
-from concurrent.futures import ProcessPoolExecutor
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from .core.csvio import DEFAULT_ENCODING, restore, write_rows
 from .core.errors import ICTCO2Error
-from .core.evaluation import validate_frame
-from .core.factors import get_factor_set
 from .core.models import all_models, get_model, model_source
+from .core.nonfinite import explain, failures
+from .files import (OutputError, UniqueNames, create_exclusive, prepare_folder, reason, remove_stale_parts,
+                    safe_name, write_atomic)
+from .tables import CHUNK_ROWS, RESERVED, Group, TableError, check_group, plan, read_table
 
-RESERVED = {"scenario", "model", "factor_set"}
-CHUNK_ROWS = 500
-MAX_XLSX_BYTES = 100 * 2**20      # declared uncompressed size of a scenario workbook
-MAX_XLSX_RATIO = 200              # declared uncompressed / compressed, per member
-_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 SUMMARY_FIELDS = ["row", "scenario", "model", "factor_set", "status", "message", "file", "result_name", "result",
                   "unit"]
+OWN_NAMES = re.compile(r"summary(-[0-9]+)?")   # file stems the batch writes itself: never a scenario's
+CALC_SHEET = "Calculation"
 
 
 class BatchError(ICTCO2Error):
-    """The batch as a whole cannot run (unreadable table, output folder problem)."""
+    """The batch as a whole cannot run."""
 
 
 @dataclass
@@ -49,221 +59,196 @@ class BatchReport:
     rows: int = 0
     written: int = 0
     failed: int = 0
+    not_run: int = 0
     verified: int | None = None
     summary_csv: Path | None = None
     summary_xlsx: Path | None = None
+    summary_error: str = ""             # why the summary could not be (completely) written
+    interrupted: str = ""               # the signal that stopped the run ('SIGTERM'), if one did
     errors: list[str] = field(default_factory=list)
+    written_rows: list[list[int]] = field(default_factory=list)   # [first, last] ranges of rows written
 
     @property
     def ok(self) -> bool:
-        return self.failed == 0
+        return self.failed == 0 and not self.interrupted and not self.summary_error
 
     def line(self) -> str:
         v = "" if self.verified is None else f", {self.verified} verified"
-        return (f"{self.written} of {self.rows} workbook(s) written to {self.out_dir}{v}, {self.failed} row(s) failed; "
-                f"summary: {self.summary_xlsx}")
+        stopped = f"stopped by {self.interrupted} ({self.not_run} row(s) not run); " if self.interrupted else ""
+        head = (f"{stopped}{self.written} of {self.rows} workbook(s) written to {self.out_dir}{v}, "
+                f"{self.failed} row(s) failed")
+        if self.summary_error:
+            return f"{head}; {self.summary_error}; workbooks were written for rows {self.ranges() or 'none'}"
+        return f"{head}; summary: {self.summary_xlsx or self.summary_csv}"
+
+    def ranges(self) -> str:
+        return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in self.written_rows)
+
+    def _wrote(self, row: int) -> None:
+        if self.written_rows and self.written_rows[-1][1] == row - 1:
+            self.written_rows[-1][1] = row
+        else:
+            self.written_rows.append([row, row])
 
 
-# -- reading the scenario table ---------------------------------------------------------------------
-def check_xlsx_package(path: Path) -> None:
-    """Refuse zip bombs before any XML is parsed: declared sizes and compression ratios."""
-    try:
-        with zipfile.ZipFile(path) as z:
-            total = 0
-            for info in z.infolist():
-                total += info.file_size
-                if info.file_size > MAX_XLSX_RATIO * max(info.compress_size, 1) and info.file_size > 2**20:
-                    raise BatchError(f"{path.name}: member {info.filename} expands {info.file_size} bytes from "
-                                     f"{info.compress_size} (ratio above {MAX_XLSX_RATIO}); refusing to read it")
-                if total > MAX_XLSX_BYTES:
-                    raise BatchError(f"{path.name}: declared uncompressed size above {MAX_XLSX_BYTES // 2**20} MiB; "
-                                     "refusing to read it")
-    except zipfile.BadZipFile:
-        raise BatchError(f"{path.name}: not a valid .xlsx file") from None
+# -- stopping ---------------------------------------------------------------------------------------------
+class Stop:
+    """A request to stop a running batch between rows (set by :func:`handle_signals`)."""
 
-
-def _xlsx_chunks(path: Path, chunk: int):
-    check_xlsx_package(path)
-    import defusedxml  # noqa: F401  (openpyxl parses with defusedxml when it is installed: no entity attacks)
-    from openpyxl import load_workbook
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # defusedxml, zip and XML errors all mean: do not trust this file
-        raise BatchError(f"{path.name}: cannot read the workbook safely: {type(exc).__name__}: {exc}") from None
-    try:
-        rows = wb.worksheets[0].iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            return
-        names = [str(h).strip() if h is not None else f"column {i + 1}" for i, h in enumerate(header)]
-        buf = []
-        for r in _safe_rows(rows, path):
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in r):
-                buf.append(None)   # keep row numbering; blank rows are skipped later
-            else:
-                buf.append(["" if v is None else v for v in r])
-            if len(buf) == chunk:
-                yield _frame(names, buf)
-                buf = []
-        if buf:
-            yield _frame(names, buf)
-    finally:
-        wb.close()
-
-
-def _safe_rows(rows, path):
-    try:
-        yield from rows
-    except Exception as exc:
-        raise BatchError(f"{path.name}: cannot read the workbook safely: {type(exc).__name__}: {exc}") from None
-
-
-def _frame(names, rows):
-    data = [r if r is not None else [""] * len(names) for r in rows]
-    frame = pd.DataFrame([list(r) + [""] * (len(names) - len(r)) for r in data], columns=names, dtype=object)
-    frame["__blank__"] = [r is None for r in rows]
-    return frame
-
-
-def read_chunks(source, chunk: int = CHUNK_ROWS):
-    """The scenario table in chunks of rows (all cells as text or numbers), from a path or a DataFrame.
-
-    Each chunk's index is the row's number in the file (the header is row 1)."""
-    if isinstance(source, pd.DataFrame):
-        frame = source.copy()
-        frame.index = range(2, 2 + len(frame))
-        frame["__blank__"] = False
-        for start in range(0, len(frame), chunk):
-            yield frame.iloc[start:start + chunk]
-        return
-    path = Path(source)
-    if not path.is_file():
-        raise BatchError(f"scenario table not found: {path}")
-    start = 2
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        chunks = _xlsx_chunks(path, chunk)
-    elif path.suffix.lower() == ".csv":
-        try:
-            chunks = (c.assign(__blank__=c.apply(lambda col: col.str.strip().eq("")).all(axis=1))
-                      for c in pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
-                                           chunksize=chunk, skip_blank_lines=False))
-        except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-            raise BatchError(f"{path.name}: cannot read the CSV: {exc}") from None
-    else:
-        raise BatchError(f"scenario table must be .csv or .xlsx, got {path.name!r}")
-    for c in chunks:
-        c = c.copy()
-        c.index = range(start, start + len(c))
-        start += len(c)
-        yield c
-
-
-# -- names and files ----------------------------------------------------------------------------------
-def is_blank(value) -> bool:
-    return value is None or (isinstance(value, float) and value != value) or (isinstance(value, str) and not value.strip())
-
-
-def clean_cell_text(value) -> str:
-    from .workbook.package import clean_text
-    return "" if is_blank(value) else clean_text(value).strip()
-
-
-def safe_name(name: str, fallback: str) -> str:
-    """A file name from a scenario name: no separators, control characters, leading dots or reserved names."""
-    name = unicodedata.normalize("NFKC", clean_cell_text(name))
-    name = re.sub(r"[^\w.\- ()]+", "_", name, flags=re.UNICODE).strip(" ._")
-    name = re.sub(r"_+", "_", name)[:80].rstrip(" ._")
-    if not name or name.lower().split(".")[0] in _WINDOWS_RESERVED:
-        name = f"{fallback}_{name}" if name else fallback
-    return name
-
-
-class _Names:
     def __init__(self):
-        self.used: set[str] = set()
+        self.signum: int | None = None
 
-    def unique(self, base: str) -> str:
-        candidate, k = base, 1
-        while candidate.lower() in self.used:
-            k += 1
-            candidate = f"{base}-{k}"
-        self.used.add(candidate.lower())
-        return candidate
+    def request(self, signum: int) -> None:
+        if self.signum is None:
+            self.signum = signum
+
+    @property
+    def name(self) -> str:
+        return signal.Signals(self.signum).name if self.signum else ""
 
 
-def write_atomic(path: Path, data: bytes, overwrite: bool) -> None:
-    """Write so that an interrupted run leaves no partial workbook, and never replace a file unless asked.
+def handle_signals(stop: Stop):
+    """SIGINT and SIGTERM ask ``stop`` to stop the batch (no traceback, the summary is finished); returns a
+    function that restores the previous handlers."""
+    previous = {s: signal.signal(s, lambda signum, frame: stop.request(signum)) for s in (signal.SIGINT, signal.SIGTERM)}
+    return lambda: [signal.signal(s, h) for s, h in previous.items()]
 
-    Without ``overwrite`` the final name is created exclusively (a hard link): a file that appears
-    meanwhile is never replaced. On Linux the data first goes to an unnamed file (O_TMPFILE), so even a
-    killed run leaves nothing behind; elsewhere to a temporary file, renamed into place."""
-    exists = FileExistsError(f"{path.name} exists (use overwrite to replace it)")
-    if not overwrite and path.exists():
-        raise exists
-    if not overwrite and _link_unnamed(path, data, exists):
-        return
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
+
+def _worker_init(parent: int) -> None:
+    """In each worker process: leave signals to the parent, and die with it (never run on alone, never hang)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if sys.platform.startswith("linux") and os.getppid() == parent:
+        try:
+            import ctypes
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG: killed with the parent
+        except (OSError, AttributeError):
+            pass
+        if os.getppid() != parent:   # the parent died before the guard was set
+            os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="ictco2-parent-watch").start()
+
+
+def _watch_parent(parent: int) -> None:
+    """Exit when the parent process is gone (where PR_SET_PDEATHSIG is not available or not ours)."""
     try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        if overwrite:
-            os.replace(tmp, path)
+        import select
+        fd = os.pidfd_open(parent)
+        select.select([fd], [], [])   # readable once the parent has exited
+        os._exit(1)
+    except (AttributeError, OSError):
+        pass
+    while True:
+        time.sleep(0.5)
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except OSError:
+            pass
+
+
+# -- the run's record ---------------------------------------------------------------------------------------
+class _Summary:
+    """summary[-N].csv, reserved exclusively at the start (two runs never share one), written as rows
+    finish; summary[-N].xlsx with the same name at the end."""
+
+    def __init__(self, out: Path, encoding: str):
+        self.encoding, self.error = encoding, ""
+        for k in itertools.count(1):
+            stem = "summary" if k == 1 else f"summary-{k}"
+            self.csv, self.xlsx = out / f"{stem}.csv", out / f"{stem}.xlsx"
+            if self.xlsx.exists():
+                continue
+            try:
+                raw = create_exclusive(self.csv)
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                raise OutputError(f"cannot write into output folder {out}: {reason(exc)}") from None
+            break
+        self.fh = io.TextIOWrapper(raw, encoding=encoding, newline="")
+        self.add([], header=True)
+
+    def add(self, records: list[dict], header: bool = False) -> None:
+        if self.error:
             return
         try:
-            os.link(tmp, path)
-        except FileExistsError:
-            raise exists from None
-        except OSError:  # no hard links on this file system: fall back to check-then-rename
-            if path.exists():
-                raise exists from None
-            os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+            write_rows(self.fh, SUMMARY_FIELDS if header else None, ([r.get(f, "") for f in SUMMARY_FIELDS]
+                                                                      for r in records))
+            self.fh.flush()
+        except OSError as exc:
+            self.error = f"the summary could not be written to {self.csv} ({reason(exc)})"
 
-
-_PROC_FDS: tuple[int, int] | None = None   # (pid, descriptor of /proc/self/fd) - per process, as forks differ
-
-
-def _link_unnamed(path: Path, data: bytes, exists: FileExistsError) -> bool:
-    """Write ``data`` to an unnamed file in ``path``'s folder and link it as ``path``; False where the
-    system cannot (no O_TMPFILE or /proc), so the caller falls back."""
-    global _PROC_FDS
-    if not hasattr(os, "O_TMPFILE"):
-        return False
-    try:
-        if _PROC_FDS is None or _PROC_FDS[0] != os.getpid():
-            _PROC_FDS = (os.getpid(), os.open("/proc/self/fd", os.O_RDONLY | os.O_DIRECTORY))
-        fd = os.open(path.parent, os.O_WRONLY | os.O_TMPFILE, 0o666)
-    except OSError:
-        return False
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.link(str(fd), path, src_dir_fd=_PROC_FDS[1])   # linkat(..., AT_SYMLINK_FOLLOW)
-    except FileExistsError:
-        raise exists from None
-    finally:
-        os.close(fd)
-    return True
-
-
-def remove_stale_parts(out: Path) -> None:
-    """Delete temporary files left by killed runs (never those of a run that is still going)."""
-    for part in out.glob(".*.part"):
+    def close(self) -> None:
         try:
-            pid = int(part.name.rsplit(".", 2)[-2])
-            os.kill(pid, 0)
-            continue              # that process is alive: its file is in use
-        except ProcessLookupError:
-            pass
-        except (ValueError, PermissionError, OSError):
-            continue
-        part.unlink(missing_ok=True)
+            self.fh.close()
+        except OSError as exc:
+            self.error = self.error or f"the summary could not be written to {self.csv} ({reason(exc)})"
+
+    def rows(self):
+        import csv
+        with open(self.csv, encoding=self.encoding, newline="") as fh:
+            reader = csv.reader(fh)
+            next(reader)
+            for row in reader:
+                yield [restore(v) for v in row]
+
+    def rewrite(self, updates: dict[int, dict]) -> None:
+        """Replace the statuses of verified rows (the file is this run's own)."""
+        tmp = self.csv.with_name(f".{self.csv.name}.{os.getpid()}.part")
+        try:
+            with open(tmp, "w", encoding=self.encoding, newline="") as fh:
+                def records():
+                    for row in self.rows():
+                        rec = dict(zip(SUMMARY_FIELDS, row))
+                        u = updates.get(int(rec["row"])) if rec["row"] else None
+                        if u is not None and rec["status"] == "ok":
+                            rec["status"], rec["message"] = u["status"], u.get("message", "")
+                        yield [rec[f] for f in SUMMARY_FIELDS]
+                write_rows(fh, SUMMARY_FIELDS, records())
+            os.replace(tmp, self.csv)
+        except OSError as exc:
+            self.error = f"the verified statuses could not be written to {self.csv} ({reason(exc)})"
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def write_xlsx(self) -> Path | None:
+        """summary.xlsx from summary.csv: text stays text, numbers stay numbers; never replaces a file."""
+        if self.error:
+            return None
+        from .workbook import stream
+        from .workbook.formats import Formatted, display_unit, result_format
+        row_col, result_col, unit_col = (SUMMARY_FIELDS.index(c) for c in ("row", "result", "unit"))
+
+        def formatted(row):
+            # Each result formatted by its unit (shares as percentages), the unit as the templates print it.
+            out = list(row)
+            if row[row_col] != "":
+                out[row_col] = int(row[row_col])
+            if row[result_col] != "":
+                value = float(row[result_col])
+                out[result_col] = Formatted(value, result_format(str(row[unit_col]), value))
+            out[unit_col] = display_unit(str(row[unit_col])) if row[unit_col] != "" else ""
+            return out
+        rows = (formatted(row) for row in self.rows())
+        tmp = self.xlsx.with_name(f".{self.xlsx.name}.{os.getpid()}.part.xlsx")
+        try:
+            stream.write_table_xlsx(tmp, "Summary", SUMMARY_FIELDS, rows, _SUMMARY_MAX_WIDTHS,
+                                   max_rows=stream.EXCEL_MAX_ROWS)
+            os.link(tmp, self.xlsx)
+            return self.xlsx
+        except OSError as exc:
+            self.error = f"{self.xlsx.name} could not be written ({reason(exc)}); {self.csv.name} holds the record"
+            return None
+        finally:
+            tmp.unlink(missing_ok=True)
 
 
-# -- one chunk of rows for one model ---------------------------------------------------------------------
+_SUMMARY_MAX_WIDTHS = [8, 36, 22, 12, 9, 48, 36, 20, 16, 14]   # wider text wraps
+
+
+# -- one group of rows for one model ----------------------------------------------------------------------
 _FILLERS: dict = {}
 
 
@@ -285,9 +270,7 @@ def _ensure_model(model_id: str, source: tuple[str, str] | None) -> None:
 
 @dataclass
 class _Job:
-    model_id: str
-    factor_set: str
-    frame: pd.DataFrame            # rows of one model (index = row number), input columns only + scenario
+    group: Group                   # rows of one model and factor set (index = row number)
     names: list[str]               # file names (unique, safe) in frame order
     out_dir: str
     overwrite: bool
@@ -295,113 +278,83 @@ class _Job:
     model_source: tuple[str, str] | None = None  # a user model's file text and origin
 
 
-def _run_job(job: _Job) -> list[dict]:
-    """Validate, compute and write one group of rows; returns their summary records."""
-    _ensure_model(job.model_id, job.model_source)
-    model = all_models()[job.model_id]
+def _run_job(job: _Job, stop: Stop | None = None) -> list[dict]:
+    """Validate, compute and write one group of rows; returns their summary records. ``stop`` (serial
+    runs only) is checked before each workbook: rows after a stop are recorded as not run."""
+    group = job.group
+    _ensure_model(group.model_id, job.model_source)
+    model = all_models()[group.model_id]
     out = Path(job.out_dir)
-    rows, scenarios = job.frame.index.tolist(), job.frame["scenario"].tolist()
-    numeric, errors = validate_frame(model, job.frame.drop(columns=["scenario"]), blank_as_default=True)
-    base = {"model": job.model_id, "factor_set": job.factor_set}
-    records = [{**base, "row": rows[pos], "scenario": scenarios[pos], "status": "error", "file": "",
-                "message": f"row {rows[pos]}, column {e.name}: {e.rule}, got {e.value!r}"}
-               for pos, errs in errors.items() for e in errs]
-    good = [pos for pos in range(len(rows)) if pos not in errors]
+    numeric, records, good = check_group(group)
     if not good:
         return records
-    filler = _filler(job.model_id, job.factor_set, job.template)
+    rows, scenarios = group.frame.index.tolist(), group.frame["scenario"].tolist()
+    filler = _filler(group.model_id, group.factor_set, job.template)
     cols = {c: numeric[c].to_numpy(dtype=float)[good] for c in numeric.columns}
     filled = filler.rows(cols, len(good), [scenarios[pos] for pos in good])
     primary = model.step(model.primary)
     results = filled.values[(CALC_SHEET, filler.layout.steps[model.primary].ref)].tolist()
+    base = {"model": group.model_id, "factor_set": group.factor_set}
     for k, pos in enumerate(good):
         row = rows[pos]
+        if stop is not None and stop.signum:
+            records.append(_not_run(row, scenarios[pos], base, stop))
+            continue
         path = out / f"{job.names[pos]}.xlsx"
         rec = {**base, "row": row, "scenario": scenarios[pos], "result_name": primary.name, "result": results[k],
                "unit": primary.unit, "file": path.name, "status": "ok", "message": ""}
         try:
-            if k in filled.bad:   # a value that no cell can cache (not finite)
-                raise ValueError(filled.bad[k])
-            write_atomic(path, filled.workbook(k), job.overwrite)
+            errors = None
+            if k in filled.bad:   # cells with no finite value: a spreadsheet shows #DIV/0! or #NUM! there
+                inputs = {c: float(v[k]) for c, v in cols.items()}
+                found = failures(model, inputs, group.factor_set)
+                if not np.isfinite(results[k]) or model.primary in found:
+                    raise ValueError(explain(model, inputs, group.factor_set) or filled.bad[k])
+                errors = filler.layout.error_codes(inputs, filled.bad_cells[k], found)
+                rec["message"] = _error_cell_note(model, inputs, group.factor_set, errors)
+            write_atomic(path, filled.workbook(k, errors), job.overwrite)
         except (OSError, ValueError) as exc:  # also: exists (no overwrite asked), disk full, permissions
-            rec.update(status="error", message=f"row {row}: {exc}", file="", result="")
+            why = reason(exc) if isinstance(exc, OSError) and not isinstance(exc, FileExistsError) else exc
+            rec.update(status="error", message=f"row {row}: {why}", file="", result="")
         records.append(rec)
     return records
 
 
-CALC_SHEET = "Calculation"
+def _error_cell_note(model, inputs: dict, factor_set: str, errors: dict) -> str:
+    """Why a written workbook shows error values, in terms of the inputs."""
+    found = failures(model, inputs, factor_set)
+    roots = [s for s, f in found.items() if f.root == s]
+    if roots:
+        return "; ".join(explain(model, inputs, factor_set, s) for s in roots)
+    codes = sorted(set(errors.values()))
+    cells = ", ".join(f"{s}!{r}" for s, r in list(errors)[:3])
+    big = [f"{k} = {v:g}" for k, v in inputs.items() if v == v and abs(v) >= 1e100]
+    why = f"inputs too large: {', '.join(big)}" if big else "no finite value at the other years or input ends shown there"
+    return (f"{len(errors)} cell(s) show {'/'.join(codes)} ({cells}), beyond what a cell holds in the report's units "
+            f"or scenarios; {why}")
 
 
-# -- the batch ---------------------------------------------------------------------------------------
-def _group_jobs(chunk: pd.DataFrame, default_model: str | None, default_fs: str, names: _Names, out_dir: Path,
+def _not_run(row, scenario, base: dict, stop: Stop) -> dict:
+    return {**base, "row": row, "scenario": scenario, "status": "not run", "file": "",
+            "message": f"row {row}: not run: the batch was stopped ({stop.name})"}
+
+
+# -- the batch ---------------------------------------------------------------------------------------------
+def _group_jobs(chunk: pd.DataFrame, default_model: str | None, default_fs: str, names: UniqueNames, out_dir: Path,
                 overwrite: bool, records: list[dict]) -> list[_Job]:
-    """Split a chunk by (model, factor set); rows with unknown models or columns become error records."""
-    chunk = chunk[~chunk["__blank__"].astype(bool)].drop(columns="__blank__")
-    rows = chunk.index.tolist()
-    given = chunk["scenario"].tolist() if "scenario" in chunk.columns else [""] * len(rows)
-    scenarios = [clean_cell_text(s) or f"scenario {r}" for s, r in zip(given, rows)]
-    chunk = chunk.assign(scenario=scenarios)
-
-    def texts(column: str, default: str) -> list[str]:
-        if column not in chunk.columns:
-            return [default] * len(rows)
-        return [clean_cell_text(v) or default for v in chunk[column].tolist()]
-
-    model_texts, fs_texts = texts("model", default_model or ""), texts("factor_set", default_fs)
-    models = {t: _find_model(t) for t in set(model_texts)}
-    fs_errors = {t: _factor_set_error(t) for t in set(fs_texts)}
-    extra = [c for c in chunk.columns if c not in RESERVED]
-    filled = {c: [not is_blank(v) for v in chunk[c].tolist()] for c in extra}
-    unknown_by_model = {m.id: [c for c in extra if c not in {i.name for i in m.inputs}]
-                        for m in models.values() if m is not None}
-    groups: dict[tuple[str, str], list[int]] = {}
-    for pos, (row, model_text, fs_text) in enumerate(zip(rows, model_texts, fs_texts)):
-        model = models[model_text]
-        base = {"row": row, "scenario": scenarios[pos], "model": model_text, "factor_set": fs_text, "file": ""}
-        if model is None:
-            rule = ("is required (a 'model' column or --model)" if not model_text else
-                    f"must be one of the models ({', '.join(all_models())})")
-            records.append({**base, "status": "error", "message": f"row {row}, column model: {rule}, got {model_text!r}"})
-            continue
-        if fs_errors[fs_text]:
-            records.append({**base, "status": "error", "message": f"row {row}, column factor_set: {fs_errors[fs_text]}"})
-            continue
-        unknown = [c for c in unknown_by_model[model.id] if filled[c][pos]]
-        if unknown:
-            c = unknown[0]
-            inputs = ", ".join(sorted(i.name for i in model.inputs))
-            records.append({**base, "model": model.id, "status": "error",
-                            "message": f"row {row}, column {c}: is not an input of {model.id} "
-                                       f"(inputs: {inputs}), got {chunk[c].iloc[pos]!r}"})
-            continue
-        groups.setdefault((model.id, fs_text), []).append(pos)
+    """Plan a chunk (tables.plan) and give each runnable row a unique, safe file name."""
+    refused, groups = plan(chunk, default_model, default_fs)
+    records.extend(refused)
     jobs = []
-    for (mid, fs), positions in groups.items():
-        model = all_models()[mid]
-        cols = ["scenario"] + [i.name for i in model.inputs if i.name in chunk.columns]
-        frame = chunk.iloc[positions][cols]
-        file_names = [names.unique(safe_name(s, f"row{r}")) for s, r in zip(frame["scenario"], frame.index)]
+    for group in groups:
+        frame = group.frame
+        file_names = [names.unique(safe_name(s, f"row{r}", OWN_NAMES)) for s, r in zip(frame["scenario"], frame.index)]
         for n in file_names:   # safe_name already guarantees this; a file outside --out must never happen
             if any(sep in n for sep in (os.sep, os.altsep) if sep) or n in ("", ".", ".."):
                 raise BatchError(f"file name {n!r} would leave the output folder")
-        jobs.append(_Job(mid, fs, frame, file_names, str(out_dir), overwrite, _filler(mid, fs).template,
-                         model_source(mid)))
+        jobs.append(_Job(group, file_names, str(out_dir), overwrite, _filler(group.model_id, group.factor_set).template,
+                         model_source(group.model_id)))
     return jobs
-
-
-def _find_model(text: str):
-    try:
-        return get_model(text) if text else None
-    except KeyError:
-        return None
-
-
-def _factor_set_error(text: str) -> str:
-    try:
-        get_factor_set(text)
-    except ICTCO2Error as exc:
-        return str(exc)
-    return ""
 
 
 class _Progress:
@@ -462,7 +415,8 @@ class _JobPlan:
     @property
     def pool(self) -> ProcessPoolExecutor | None:
         if self.jobs > 1 and self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.jobs)
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_worker_init,
+                                             initargs=(os.getpid(),))
         return self._pool
 
     def shutdown(self) -> None:
@@ -472,85 +426,128 @@ class _JobPlan:
 
 def generate(scenarios, model: str | None, out_dir, *, factor_set: str = "report", overwrite: bool = False,
              jobs: int | None = None, verify: str | None = None, progress: bool | None = None,
-             chunk_rows: int = CHUNK_ROWS, on_verified=None) -> BatchReport:
-    """Fill one workbook per scenario row; write summary.csv and summary.xlsx into ``out_dir``.
+             chunk_rows: int = CHUNK_ROWS, encoding: str = DEFAULT_ENCODING, stop: Stop | None = None,
+             on_verified=None) -> BatchReport:
+    """Fill one workbook per scenario row; record the run in summary.csv and summary.xlsx in ``out_dir``
+    (summary-2.csv/.xlsx, ... if earlier runs' summaries are there: an earlier record is never replaced).
 
-    ``scenarios``: a DataFrame or a .csv/.xlsx path with a ``scenario`` column and one column per input
+    ``scenarios``: a DataFrame or a .csv/.txt/.xlsx path with a ``scenario`` column and one column per input
     (an optional ``model`` column selects the model per row; ``factor_set`` the factor set).
     ``jobs``: worker processes; None (default) uses them only for tables of more than PARALLEL_MIN_ROWS rows
     on machines with at least MIN_AUTO_CPUS CPUs.
     ``verify``: 'python' or 'libreoffice' recalculates every written workbook and checks it;
     ``on_verified(n)`` is called as workbooks are verified (for a progress bar).
+    ``encoding``: of summary.csv (default UTF-8 with a byte-order mark, which Excel opens correctly).
+    ``stop``: a :class:`Stop` that SIGINT/SIGTERM set (see :func:`handle_signals`); the run then ends
+    between rows with a complete summary and ``report.interrupted`` set.
     """
-    out = Path(out_dir).resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    remove_stale_parts(out)
-    report = BatchReport(out)
     if model is not None:
         model = get_model(model).id
-    names = _Names()
-    summary_part = out / f".summary.csv.{os.getpid()}.part"
+    chunks = read_table(scenarios, chunk_rows)   # the whole table is checked before anything is written
+    out = prepare_folder(out_dir)
+    remove_stale_parts(out)
+    summary = _Summary(out, encoding)
+    report = BatchReport(out, summary_csv=summary.csv)
+    stop = stop or Stop()
+    names = UniqueNames()
     bar = _Progress(sys.stderr.isatty() if progress is None else progress)
-    plan = _JobPlan(jobs)
+    plan_ = _JobPlan(jobs)
     written_files: list[tuple[dict, Path]] = []
+    pending: list = []
+    last_read, exhausted = 1, False
+    state = {"summary": summary, "report": report, "bar": bar, "written": written_files, "out": out,
+             "verify": verify, "stop": stop, "on_verified": on_verified}
     try:
-        with open(summary_part, "w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=SUMMARY_FIELDS, extrasaction="ignore")
-            writer.writeheader()
-            pending = []
-            for chunk in plan.chunks(read_chunks(scenarios, chunk_rows)):
+        try:
+            for chunk in plan_.chunks(chunks):
+                if stop.signum:
+                    break
                 records: list[dict] = []
                 jobs_ = _group_jobs(chunk, model, factor_set, names, out, overwrite, records)
-                pool = plan.pool
+                last_read = int(chunk.index[-1])
+                pool = plan_.pool
                 if pool is not None:
-                    pending.append((records, [pool.submit(_run_job, j) for j in jobs_]))
-                    if len(pending) > 2 * plan.jobs:
-                        _drain(pending.pop(0), writer, report, bar, written_files, out, verify)
+                    pending.append((records, [pool.submit(_run_job, j) for j in jobs_], jobs_))
+                    while pending and (len(pending) > 2 * plan_.jobs or all(f.done() for f in pending[0][1])):
+                        _drain(pending.pop(0), state)   # finished chunks are recorded at once (a kill loses little)
                 else:
-                    _drain((records, [_Done(_run_job(j)) for j in jobs_]), writer, report, bar, written_files, out,
-                           verify)
-            for item in pending:
-                _drain(item, writer, report, bar, written_files, out, verify)
-        bar.close()
-        if verify:
-            report.verified = _verify(written_files, verify, report, on_verified)
-            _rewrite_statuses(summary_part, written_files)
-        report.summary_csv = out / "summary.csv"
-        os.replace(summary_part, report.summary_csv)
-        report.summary_xlsx = _summary_xlsx(report.summary_csv, out / "summary.xlsx")
+                    for j in jobs_:
+                        records.extend(_run_job(j, stop))
+                    _drain((records, [], []), state)
+            else:
+                exhausted = True
+            while pending:
+                _drain(pending.pop(0), state)
+        except KeyboardInterrupt:   # a Python caller's Ctrl-C: finish the record, then let it propagate
+            stop.request(signal.SIGINT)
+            while pending:
+                _drain(pending.pop(0), state)
+            _finish(summary, report, stop, last_read, exhausted, verify, written_files, bar, on_verified)
+            raise
+        _finish(summary, report, stop, last_read, exhausted, verify, written_files, bar, on_verified)
         return report
     finally:
-        plan.shutdown()
-        if summary_part.exists():
-            summary_part.unlink()
+        plan_.shutdown()
+        summary.close()
 
 
-class _Done:
-    def __init__(self, value):
-        self._value = value
+def _finish(summary: _Summary, report: BatchReport, stop: Stop, last_read: int, exhausted: bool, verify,
+            written_files, bar, on_verified=None) -> None:
+    bar.close()
+    if stop.signum and (report.not_run or not exhausted):   # a stop after the last row changes nothing
+        report.interrupted = stop.name
+        unread = "every row of the table was read" if exhausted else "later rows of the table were not read"
+        summary.add([{"row": "", "status": "interrupted", "message": f"stopped by {stop.name}: "
+                      f"{report.not_run} row(s) read but not run; {unread} (last row read: {last_read})"}])
+    elif verify:
+        report.verified = _verify(written_files, verify, report, on_verified)
+        summary.rewrite({rec["row"]: rec for rec, _ in written_files})
+    summary.close()
+    report.summary_xlsx = summary.write_xlsx()
+    report.summary_error = summary.error
 
-    def result(self):
-        return self._value
+
+def _result(future, stop: Stop, job: _Job) -> list[dict]:
+    """A job's records; not-run records if the stop came before it started; errors if its worker died."""
+    while True:
+        done, _ = wait([future], timeout=0.2)
+        if done:
+            break
+        if stop.signum and future.cancel():
+            break
+    if future.cancelled():
+        base = {"model": job.group.model_id, "factor_set": job.group.factor_set}
+        return [_not_run(r, s, base, stop) for r, s in zip(job.group.frame.index, job.group.frame["scenario"])]
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return [{"row": r, "scenario": s, "model": job.group.model_id, "factor_set": job.group.factor_set,
+                 "status": "error", "file": "", "message": f"row {r}: not run: a worker process died"}
+                for r, s in zip(job.group.frame.index, job.group.frame["scenario"])]
 
 
-def _drain(item, writer, report: BatchReport, bar: _Progress, written_files, out: Path, verify):
-    records, futures = item
-    for f in futures:
-        records.extend(f.result())
+def _drain(item, state: dict) -> None:
+    records, futures, jobs = item
+    report: BatchReport = state["report"]
+    for f, job in zip(futures, jobs):
+        records.extend(_result(f, state["stop"], job))
     records.sort(key=lambda r: r["row"])
+    state["summary"].add(records)
     for rec in records:                 # one record per written row, one per error (a row may have several)
-        writer.writerow(rec)
         if rec["status"] == "error":
             report.errors.append(rec["message"])
             print(f"error: {rec['message']}", file=sys.stderr)
+        elif rec["status"] == "not run":
+            report.not_run += 1
         else:
             report.written += 1
-            if verify:
-                written_files.append((dict(rec), out / rec["file"]))
+            report._wrote(rec["row"])
+            if state["verify"]:
+                state["written"].append((dict(rec), state["out"] / rec["file"]))
     rows = {r["row"] for r in records}
     report.failed += len({r["row"] for r in records if r["status"] == "error"})
     report.rows += len(rows)
-    bar.update(len(rows))
+    state["bar"].update(len(rows))
 
 
 def _verify(written_files, engine: str, report: BatchReport, progress=None) -> int:
@@ -558,59 +555,23 @@ def _verify(written_files, engine: str, report: BatchReport, progress=None) -> i
     template once; LibreOffice runs one soffice for all) and mark each row verified or failed."""
     from .recalc import check_each
     ok = 0
-    reports = check_each([p for _, p in written_files], engine, progress=progress)
-    for (rec, _path), rep in zip(written_files, reports):
+    with_errors = [(rec, p) for rec, p in written_files if rec.get("message")]
+    for rec, _ in with_errors:   # the engines refuse error values, even expected ones: say so, do not fail
+        rec["message"] = f"{rec['message']} (not verified: the recalculation engines refuse error values)"
+    todo = [(rec, p) for rec, p in written_files if not rec.get("message")]
+    reports = check_each([p for _, p in todo], engine, progress=progress)
+    for (rec, _path), rep in zip(todo, reports):
         if rep.ok:
             rec["status"], ok = "verified", ok + 1
             continue
         rec["status"] = "error"
-        reason = rep.error if rep.error else f"{engine} recalculation differs: {rep.differences[0]}"
-        rec["message"] = f"row {rec['row']}: {reason}"
+        why = rep.error if rep.error else f"{engine} recalculation differs: {rep.differences[0]}"
+        rec["message"] = f"row {rec['row']}: {why}"
         report.failed += 1
         report.written -= 1
         report.errors.append(rec["message"])
         print(f"error: {rec['message']}", file=sys.stderr)
     return ok
-
-
-def _rewrite_statuses(summary_part: Path, written_files) -> None:
-    updates = {rec["row"]: rec for rec, _ in written_files}
-    rows = list(csv.DictReader(open(summary_part, encoding="utf-8")))
-    with open(summary_part, "w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=SUMMARY_FIELDS)
-        w.writeheader()
-        for r in rows:
-            u = updates.get(int(r["row"]))
-            if u is not None and r["status"] == "ok":
-                r["status"], r["message"] = u["status"], u.get("message", "")
-            w.writerow(r)
-
-
-_SUMMARY_MAX_WIDTHS = [8, 36, 22, 12, 9, 48, 36, 20, 16, 14]   # wider text wraps
-
-
-def _summary_xlsx(csv_path: Path, xlsx_path: Path) -> Path:
-    """summary.xlsx streamed from summary.csv: text stays text, numbers stay numbers; each result formatted
-    by its unit (shares as percentages), the unit column as the templates print it."""
-    from .workbook.formats import Formatted, display_unit, result_format
-    from .workbook.stream import write_table_xlsx
-    row_col, result_col, unit_col = (SUMMARY_FIELDS.index(c) for c in ("row", "result", "unit"))
-
-    def rows(reader):
-        for row in reader:
-            out = list(row)
-            if row[row_col] != "":
-                out[row_col] = int(row[row_col])
-            if row[result_col] != "":
-                value = float(row[result_col])
-                out[result_col] = Formatted(value, result_format(row[unit_col], value))
-            out[unit_col] = display_unit(row[unit_col]) if row[unit_col] else ""
-            yield out
-
-    with open(csv_path, encoding="utf-8", newline="") as fh:
-        reader = csv.reader(fh)
-        header = next(reader)
-        return write_table_xlsx(xlsx_path, "Summary", header, rows(reader), _SUMMARY_MAX_WIDTHS)
 
 
 def example_tables() -> list[Path]:
@@ -621,11 +582,5 @@ def example_tables() -> list[Path]:
     return tables
 
 
-def install_sigterm_handler():
-    """Turn SIGTERM into KeyboardInterrupt so the finally-clauses remove temporary files."""
-    def handler(signum, frame):
-        raise KeyboardInterrupt
-    signal.signal(signal.SIGTERM, handler)
-
-
-__all__ = ["generate", "BatchReport", "BatchError", "read_chunks", "safe_name", "example_tables"]
+__all__ = ["generate", "BatchReport", "BatchError", "TableError", "OutputError", "Stop", "handle_signals",
+           "safe_name", "example_tables", "RESERVED"]

@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from ictco2_xl.batch import BatchError, generate, safe_name
+from ictco2_xl.batch import generate, safe_name
+from ictco2_xl.tables import TableError
 from ictco2_xl.cli import main
 from ictco2_xl.core.models import MODELS
 from ictco2_xl.core.sampling import random_inputs
@@ -169,7 +170,7 @@ def test_zip_bombs_and_entity_attacks_are_refused(tmp_path):
     bomb = tmp_path / "bomb.xlsx"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("xl/worksheets/sheet1.xml", b"0" * (120 * 2**20))
-    with pytest.raises(BatchError, match="refusing to read"):
+    with pytest.raises(TableError, match="refusing to read"):
         generate(bomb, "streetlight", tmp_path / "out")
     wb = Workbook()
     wb.active.append(["scenario"])
@@ -184,7 +185,7 @@ def test_zip_bombs_and_entity_attacks_are_refused(tmp_path):
             dst.writestr(item, data)
     evil = tmp_path / "evil.xlsx"
     evil.write_bytes(buf.getvalue())
-    with pytest.raises(BatchError, match="cannot read the workbook safely"):
+    with pytest.raises(TableError, match="cannot read the workbook safely"):
         generate(evil, "streetlight", tmp_path / "out2")
 
 
@@ -242,7 +243,7 @@ def test_a_row_with_two_bad_cells_counts_once(tmp_path):
 
 @pytest.mark.parametrize("unnamed", [True, False], ids=["unnamed-temporary-file", "named-temporary-file"])
 def test_overwrite_protection_holds_against_a_file_created_meanwhile(tmp_path, monkeypatch, unnamed):
-    from ictco2_xl import batch
+    from ictco2_xl import files as batch
     if not unnamed:   # systems without O_TMPFILE: a named temporary file, then an exclusive hard link
         monkeypatch.setattr(batch, "_link_unnamed", lambda *args: False)
     target = tmp_path / "x.xlsx"
@@ -274,7 +275,7 @@ def test_a_row_whose_results_cannot_be_cached_fails_alone(tmp_path, monkeypatch)
 
 
 def test_temporary_files_of_a_running_batch_are_left_alone(tmp_path):
-    from ictco2_xl.batch import remove_stale_parts
+    from ictco2_xl.files import remove_stale_parts
     alive = tmp_path / f".a.xlsx.{os.getpid()}.part"
     dead = tmp_path / ".b.xlsx.999999999.part"
     alive.write_bytes(b"x")

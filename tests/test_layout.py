@@ -15,8 +15,10 @@ ALLOWED = {
     "excel": {"core"},
     "workbook": {"core"},
     "recalc": {"core", "excel", "workbook"},
-    "batch": {"core", "workbook", "recalc"},
-    "cli": {"core", "excel", "workbook", "recalc", "batch"},
+    "tables": {"core"},
+    "files": {"core"},
+    "batch": {"core", "tables", "files", "workbook", "recalc"},
+    "cli": {"core", "excel", "workbook", "recalc", "tables", "files", "batch"},
 }
 CORE_THIRD_PARTY = {"numpy", "pandas"}
 

@@ -43,8 +43,8 @@ def test_cli_evaluate_csv(tmp_path, capsys):
     src.write_text("scenario,target_year,empty_rate_cut\nlow,2010,0.1\nhigh,2030,\n", encoding="utf-8")
     out = tmp_path / "out.csv"
     assert main(["evaluate", str(src), "--model", "LOGISTICS_POTENTIAL", "--out", str(out)]) == 0
-    text = out.read_text(encoding="utf-8")
-    assert text.splitlines()[0].startswith("scenario,")
+    text = out.read_text(encoding="utf-8-sig")   # written with a byte-order mark, for Excel
+    assert text.splitlines()[0].startswith("row,scenario,model,factor_set,status,message,")
     assert main(["evaluate", str(src), "--model", "LOGISTICS_POTENTIAL", "--out", str(out)]) == 2
     assert "exists; pass --overwrite" in capsys.readouterr().err
     assert main(["evaluate", str(src), "--model", "LOGISTICS_POTENTIAL", "--out", str(out), "--overwrite"]) == 0

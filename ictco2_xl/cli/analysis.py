@@ -11,7 +11,8 @@ from pathlib import Path
 
 from ..core.definitions import triangular, uniform
 from ..core.errors import DefinitionError
-from .common import UsageError, fmt, parse_assignments, text_table
+from ..core.csvio import frame_rows
+from .common import UsageError, add_encoding_option, fmt, parse_assignments, text_table, write_csv_stdout
 
 
 def _num(value) -> str:
@@ -79,8 +80,7 @@ def cmd_uncertainty(args) -> int:
                                    output=args.output)]
     rows = [r.summary() for r in results]
     if args.csv:
-        import pandas as pd
-        sys.stdout.write(pd.DataFrame(rows).to_csv(index=False, lineterminator="\n"))
+        write_csv_stdout(list(rows[0]), (list(r.values()) for r in rows), args.encoding)
         return 0
     print(f"Uncertainty over the documented input ranges ({args.draws:,} draws, seed {args.seed}, "
           f"factor set {results[0].factor_set.name})\n")
@@ -97,7 +97,7 @@ def cmd_sensitivity(args) -> int:
     sens = sensitivity(get_model(args.model), _parse_ranges(args.inputs), factor_set=args.factor_set,
                        output=args.output, top=args.top)
     if args.csv:
-        sys.stdout.write(sens.table.to_csv(index=False, lineterminator="\n"))
+        write_csv_stdout(*frame_rows(sens.table), args.encoding)
     else:
         print(f"{sens.model.title}: {sens.output} = {fmt(sens.base)} {sens.unit} (factor set {sens.factor_set})")
         print("one input at a time over its range, largest swing first\n")
@@ -119,7 +119,7 @@ def _factor_set(spec: str):
 
 
 def cmd_restate(args) -> int:
-    from ..core.analysis.restatement import restate, to_csv
+    from ..core.analysis.restatement import restate
     targets = _check_targets([args.xlsx], args.overwrite) if args.xlsx else []
     fs = _factor_set(args.factors)
     table = restate(fs)
@@ -127,7 +127,7 @@ def cmd_restate(args) -> int:
         from ..workbook.reports import restatement_workbook
         restatement_workbook(table, targets[0], fs.name)
     if args.csv:
-        sys.stdout.write(to_csv(table))
+        write_csv_stdout(*frame_rows(table), args.encoding, float_format="%.10g")
     else:
         print(f"Every report case recomputed with factor set {fs.name!r}, next to the report's figures\n")
         def pct(r):
@@ -174,6 +174,7 @@ def add_commands(sub) -> None:
     s.add_argument("--output", help="the result to summarise (a step name; default: the primary result)")
     s.add_argument("--ranges", action="store_true", help="also show the range of every drawn input")
     s.add_argument("--csv", action="store_true")
+    add_encoding_option(s)
     s.set_defaults(func=cmd_uncertainty)
 
     s = sub.add_parser("sensitivity", help="one-at-a-time swing of each input over its range; tornado chart")
@@ -185,6 +186,7 @@ def add_commands(sub) -> None:
     s.add_argument("--png", help="write the tornado chart to this PNG file (needs matplotlib)")
     s.add_argument("--overwrite", action="store_true")
     s.add_argument("--csv", action="store_true", help="the ranked table as CSV")
+    add_encoding_option(s)
     s.set_defaults(func=cmd_sensitivity)
 
     s = sub.add_parser("restate", help="every report case recomputed with another factor set, side by side")
@@ -192,6 +194,7 @@ def add_commands(sub) -> None:
     s.add_argument("--csv", action="store_true")
     s.add_argument("--xlsx", help="also write the table with a bar chart to this workbook (needs openpyxl)")
     s.add_argument("--overwrite", action="store_true")
+    add_encoding_option(s)
     s.set_defaults(func=cmd_restate)
 
     s = sub.add_parser("report", help="net effects per solution (ITU-T L.1480 style) as Markdown and XLSX")

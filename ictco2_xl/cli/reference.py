@@ -6,12 +6,12 @@ import sys
 import textwrap
 from pathlib import Path
 
-from .common import UsageError, fmt, text_table
+from .common import UsageError, add_encoding_option, fmt, text_table, write_csv_stdout
 
 
 def cmd_reconcile(args) -> int:
-    from ..core.analysis.reconciliation import (STATUS_MEANING, STATUSES, reconcile, summary, summary_by_source,
-                                                to_csv)
+    from ..core.analysis.reconciliation import (COLUMNS, STATUS_MEANING, STATUSES, reconcile, summary,
+                                                summary_by_source)
     if args.readme:
         from ..core.reference import replace_findings
         path = Path(args.readme)
@@ -28,7 +28,7 @@ def cmd_reconcile(args) -> int:
     if args.status:
         rows = [r for r in rows if r.status == args.status]
     if args.csv:
-        sys.stdout.write(to_csv(rows))
+        write_csv_stdout(COLUMNS, ([r.as_dict()[c] for c in COLUMNS] for r in rows), args.encoding)
         return 0
     print("Reconciliation of every figure the report prints in the chapters the models cover")
     print("(recomputed from the model definitions with the report's own values)\n")
@@ -105,6 +105,7 @@ def add_commands(sub) -> None:
                                         "not_reproducible"], help="only rows with this status")
     s.add_argument("--readme", metavar="FILE", help="regenerate the findings block between the markers "
                    "<!-- findings:start ... --> and <!-- findings:end --> in FILE (README.md)")
+    add_encoding_option(s)
     s.set_defaults(func=cmd_reconcile)
 
     s = sub.add_parser("models", help="list the models, render the model reference, or check model files")

@@ -4,7 +4,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .common import UsageError
+from ..core.csvio import DEFAULT_ENCODING
+from .common import UsageError, add_encoding_option
 
 
 def cmd_templates(args) -> int:
@@ -47,21 +48,30 @@ def cmd_recalc(args) -> int:
 
 
 def cmd_batch(args) -> int:
-    from ..batch import example_tables, generate, install_sigterm_handler
-    install_sigterm_handler()
+    from ..batch import Stop, example_tables, generate, handle_signals
     if args.example:
         tables = [(t, Path(args.out) / t.stem) for t in example_tables()]
     elif args.scenarios:
         tables = [(Path(args.scenarios), Path(args.out))]
     else:
         raise UsageError("give a scenario table (CSV or XLSX) or --example")
-    failed = 0
-    for table, out in tables:
-        report = generate(table, args.model, out, factor_set=args.factor_set, overwrite=args.overwrite,
-                          jobs=args.jobs, verify=args.verify)
-        print(f"{table.name}: {report.line()}")
-        failed += report.failed
-    return 1 if failed else 0
+    stop = Stop()
+    restore = handle_signals(stop)   # SIGINT/SIGTERM: finish the rows in progress and the summary, no traceback
+    try:
+        failed = 0
+        for table, out in tables:
+            report = generate(table, args.model, out, factor_set=args.factor_set, overwrite=args.overwrite,
+                              jobs=args.jobs, verify=args.verify, stop=stop,
+                              encoding=DEFAULT_ENCODING if args.encoding == "auto" else args.encoding)
+            print(f"{table.name}: {report.line()}")
+            failed += report.failed
+            if report.summary_error:
+                return 2
+            if report.interrupted:
+                return 128 + stop.signum
+        return 1 if failed else 0
+    finally:
+        restore()
 
 
 def cmd_preview(args) -> int:
@@ -105,6 +115,7 @@ def add_commands(sub) -> None:
     s.add_argument("--verify", choices=["python", "libreoffice"], help="recalculate every output and check it")
     s.add_argument("--factor-set", default="report", help="for rows without a 'factor_set' column")
     s.add_argument("--example", action="store_true", help="run the bundled example tables (workbooks/)")
+    add_encoding_option(s)
     s.set_defaults(func=cmd_batch)
 
     s = sub.add_parser("preview", help="print workbooks with LibreOffice as a person sees them: PNG pages to look at")

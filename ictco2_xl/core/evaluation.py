@@ -14,7 +14,8 @@ import pandas as pd
 from . import blocks, validation
 from .definitions import Derived, Input, YearSeries
 from .errors import InputError
-from .factors import FactorSet, get_factor_set
+from .factors import FactorSet, check_factor, get_factor_set
+from .numbers import number_problem, parse_text_column
 
 if TYPE_CHECKING:  # annotations only
     from .model import Model
@@ -137,6 +138,7 @@ def _default(model: Model, inp: Input, env: dict, fs: FactorSet):
     """Default value of an input and, if the report only implies it, how."""
     if inp.factor is not None:
         f = fs.get(inp.factor, inp.scope)
+        check_factor(model.id, inp, f, fs)   # the input's rule holds for the factor that is its default
         implied = ImpliedUse(inp.name, f.value, f.source, f.note, inp.scope) if f.status == "implied" else None
         return f.value, implied
     d = inp.default
@@ -312,12 +314,13 @@ def validate_frame(model: Model, frame: pd.DataFrame, *, blank_as_default: bool 
         if inp.name not in frame.columns:
             continue
         raw = frame[inp.name]
-        text = None if pd.api.types.is_numeric_dtype(raw) else raw.astype(str).str.strip()
+        numbers = pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw)
+        text = None if numbers else raw.astype(str).str.strip()
         blank = raw.isna().to_numpy() | (text.eq("").to_numpy() if text is not None else False)
         if text is not None:
             text = text.where(~raw.isna(), "")
-        values = pd.to_numeric(raw.where(~blank) if text is None else text.where(~blank), errors="coerce")
-        arr = values.to_numpy(dtype=float)
+        arr = (raw.to_numpy(dtype=float, na_value=np.nan) if text is None  # text: the one number parser (core/numbers.py)
+               else np.where(blank, np.nan, parse_text_column(text)))
         not_number = np.isnan(arr) & ~blank
         if not blank_as_default:
             not_number |= blank
@@ -330,8 +333,8 @@ def validate_frame(model: Model, frame: pd.DataFrame, *, blank_as_default: bool 
         for pos in np.flatnonzero(not_number | bad_value):
             value = raw.iloc[pos]
             value = float(arr[pos]) if bad_value[pos] else value
-            why = "must be a number" if not_number[pos] else ("must be a finite number" if not np.isfinite(arr[pos])
-                                                              else rule)
+            why = (number_problem(value) if not_number[pos] and not blank[pos] else "must be a number"
+                   if not_number[pos] else ("must be a finite number" if not np.isfinite(arr[pos]) else rule))
             errors.setdefault(int(pos), []).append(InputError(model.id, inp.name, value, why, f"row {labels[pos]!r}"))
         numeric[inp.name] = np.where(blank, np.nan, arr)
     return pd.DataFrame(numeric, index=frame.index), errors

@@ -11,6 +11,7 @@ rows are formatted column-wise, so the per-workbook work is small.
 """
 from __future__ import annotations
 
+import re
 import struct
 import zlib
 from dataclasses import dataclass
@@ -127,6 +128,7 @@ class TemplateFiller:
         self.template = template if template is not None else build_template(model, factor_set)
         infos, files = read_package(self.template)
         parts = sheet_parts(files)
+        self.sheet_parts = parts
         cells_by_part: dict[str, set[str]] = {}
         for cell in self.layout.cells:
             cells_by_part.setdefault(parts[cell.sheet], set()).add(cell.ref)
@@ -219,6 +221,7 @@ class TemplateFiller:
         values = self.layout.values_many(columns, n)
         texts = [self.layout.default_scenario] * n if scenarios is None else list(scenarios)
         bad: dict[int, str] = {}
+        bad_cells: dict[int, list[tuple[str, str]]] = {}
         strings: list[list[str]] = []
         for slot in self._slots:
             if slot.kind == "text":
@@ -229,13 +232,14 @@ class TemplateFiller:
             finite = np.isfinite(arr)
             for i in np.flatnonzero(~finite):
                 bad.setdefault(int(i), f"{slot.key[0]}!{slot.key[1]} would be {arr[i]!r} (not a finite number)")
+                bad_cells.setdefault(int(i), []).append(slot.key)
             numbers = list(map(repr, arr.tolist()))
             if slot.kind == "cell":
                 given = np.asarray(columns.get(slot.input_name, np.full(n, np.nan)), dtype=float)
                 given = np.broadcast_to(~np.isnan(given), (n,)).tolist()
                 numbers = [(slot.constant_cell if g else slot.formula_cell) % v for v, g in zip(numbers, given)]
             strings.append(numbers)
-        return FilledRows(self, values, bad, strings)
+        return FilledRows(self, values, bad, strings, bad_cells)
 
     def fill(self, inputs: dict | None = None, scenario: str | None = None) -> bytes:
         """One filled workbook (``inputs``: input name -> number)."""
@@ -249,9 +253,12 @@ class TemplateFiller:
 class FilledRows:
     """The workbooks of one chunk of scenarios; ``bad`` maps rows that cannot be written to the reason."""
 
-    def __init__(self, filler: TemplateFiller, values, bad: dict[int, str], strings: list[list[str]]):
+    def __init__(self, filler: TemplateFiller, values, bad: dict[int, str], strings: list[list[str]],
+                 bad_cells: dict[int, list[tuple[str, str]]] | None = None):
         self.values, self.bad = values, bad
+        self.bad_cells = bad_cells or {}   # row -> the cells that have no finite value
         self._members = filler._members
+        self._sheet_parts = filler.sheet_parts
         # Per part, each row's run texts and (where a run has no fixed width) their stored blocks.
         self._texts, self._blocks = {}, {}
         for part in self._members:
@@ -262,17 +269,36 @@ class FilledRows:
                           for run, (_, _, width) in zip(runs, part.runs)]
                 self._blocks[id(part)] = list(zip(*blocks)) if any(w is None for _, _, w in part.runs) else texts
 
-    def workbook(self, i: int) -> bytes:
-        """Workbook bytes for row ``i``."""
-        if i in self.bad:
+    def workbook(self, i: int, errors: dict[tuple[str, str], str] | None = None) -> bytes:
+        """Workbook bytes for row ``i``. A row with non-finite cells (``bad_cells``) needs ``errors``: the
+        spreadsheet error each of them shows (e.g. '#DIV/0!'), cached as an error value."""
+        if i in self.bad and not (errors and set(self.bad_cells[i]) <= set(errors)):
             raise ValueError(self.bad[i])
         members = []
         for m in self._members:
             if isinstance(m, _Part):
                 raw = m.raw % self._texts[id(m)][i]
-                m = _Member(m.name, zlib.crc32(raw), len(raw), m.deflated % self._blocks[id(m)][i])
+                if errors:   # rare: such a member is deflated on its own
+                    raw = _error_cells(raw, m.name, self._sheet_parts, list(errors), errors)
+                    m = _Member(m.name, zlib.crc32(raw), len(raw), _deflate(raw, zlib.Z_FINISH))
+                else:
+                    m = _Member(m.name, zlib.crc32(raw), len(raw), m.deflated % self._blocks[id(m)][i])
             members.append(m)
         return _zip(members)
+
+
+def _error_cells(raw: bytes, part: bytes, sheet_parts: dict[str, str], cells, errors) -> bytes:
+    """A sheet part's XML with the given cells' cached values turned into error values (t="e")."""
+    text = raw.decode("utf-8")
+    for sheet, ref in cells:
+        if sheet_parts[sheet].encode("utf-8") != part:
+            continue
+        pattern = re.compile(rf'<c r="{ref}"(?P<attrs>[^>]*?)(?: t="n")?>(?P<body>(?:(?!</c>).)*?)<v>[^<]*</v></c>', re.S)
+        text, n = pattern.subn(lambda m: f'<c r="{ref}"{m["attrs"]} t="e">{m["body"]}<v>{errors[(sheet, ref)]}</v></c>',
+                               text, count=1)
+        if n != 1:
+            raise RuntimeError(f"{sheet}!{ref} not found in {part!r}")
+    return text.encode("utf-8")
 
 
 def _run_bytes(template: str, columns: list[list[str]], width: int | None) -> list[bytes]:

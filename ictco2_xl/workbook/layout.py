@@ -418,6 +418,53 @@ class TemplateLayout:
             return np.where(np.any(np.array(parts) == 0, axis=0), 0.0, 1.0)
         return np.ones(n)   # "python", "same": the written values are the live ones
 
+    def error_codes(self, inputs: dict[str, float], cells, found=None) -> dict[tuple[str, str], str]:
+        """The error a spreadsheet shows (#DIV/0!, #NUM!) in each of ``cells`` (those with no finite value
+        for one scenario; ``inputs``: name -> number, NaN = the default), and in every step cell that uses
+        an error although numpy gives it a number (x / inf = 0). ``found``: the scenario's failures, if
+        known. See core/nonfinite.py."""
+        from ..core.nonfinite import NUM, failures
+        m, fs = self.model, self.factor_set
+        given = {k: float(v) for k, v in inputs.items() if v == v}
+        runs: dict = {} if found is None else {(): found}
+        if found is None:
+            found = runs[()] = failures(m, given, fs)
+        def step_of(cell) -> str | None:
+            kind, *rest = cell.source
+            if kind == "step":
+                return rest[0]
+            if kind == "figure" or (kind == "diff" and rest[0] == "figure"):
+                c = FIGURES[rest[0] if kind == "figure" else rest[1]].compute
+                return c.output or m.primary
+            return None
+        cells = list(cells) + [(c.sheet, c.ref) for c in self.cells
+                               if step_of(c) in found and (c.sheet, c.ref) not in cells]
+
+        def code(step: str, **changed) -> str:
+            key = tuple(sorted(changed.items()))
+            if key not in runs:
+                runs[key] = failures(m, {**given, **changed}, fs)
+            hit = runs[key].get(step)
+            return hit.code if hit else NUM   # non-finite in numpy however Excel words it: a number error
+        by_key = {(c.sheet, c.ref): c for c in self.cells}
+        out = {}
+        for key in cells:
+            kind, *rest = by_key[key].source
+            if step_of(by_key[key]) is not None:
+                out[key] = code(step_of(by_key[key]))
+            elif kind in ("grid", "diff"):
+                i, j = rest if kind == "grid" else rest[1]
+                changed = {k: float("nan") for k in given if isinstance(m.input(k).default, YearSeries)}
+                changed["target_year"] = float(self.grid.years[i])
+                if self.grid.axis:
+                    changed[self.grid.axis] = float(self.grid.axis_values[j])
+                out[key] = code(m.primary, **changed)
+            elif kind in ("swing", "swing_change"):
+                out[key] = code(m.primary, **{rest[0]: float(rest[1])})
+            else:
+                out[key] = NUM
+        return out
+
 
 def _split(key: tuple[str, str]) -> tuple[str, int, int]:
     from openpyxl.utils.cell import coordinate_from_string, column_index_from_string

@@ -18,14 +18,13 @@ pilot's printed 1015 t) starts from that published figure. The status is derived
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Callable
 
 import numpy as np
 
+from ..csvio import rows_text
 from ..definitions import Derived
 from ..errors import DefinitionError
 from ..evaluation import ImpliedUse, implied_behind
@@ -1580,12 +1579,8 @@ def reconcile() -> list[Row]:
 
 
 def to_csv(rows: list[Row]) -> str:
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
-    w.writeheader()
-    for r in rows:
-        w.writerow(r.as_dict())
-    return buf.getvalue()
+    """The table as CSV text, through the package's one CSV writer (no formula injection)."""
+    return rows_text(COLUMNS, ([r.as_dict()[c] for c in COLUMNS] for r in rows), lineterminator="\n")
 
 
 def summary(rows: list[Row]) -> dict[str, int]:

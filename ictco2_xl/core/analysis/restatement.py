@@ -12,13 +12,12 @@ case that rests only on such figures is "factor-independent" instead of showing 
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from ..csvio import frame_rows, rows_text
 from ..definitions import Derived
 from ..factors import FactorSet, get_factor_set
 from ..models import MODELS, USER_MODELS, get_model
@@ -221,9 +220,8 @@ def restate(factor_set="current", cases: list[Case] | None = None) -> pd.DataFra
 
 
 def to_csv(table: pd.DataFrame) -> str:
-    buf = io.StringIO()
-    table.to_csv(buf, index=False, lineterminator="\n", float_format="%.10g", quoting=csv.QUOTE_MINIMAL)
-    return buf.getvalue()
+    """The table as CSV text, through the package's one CSV writer (no formula injection)."""
+    return rows_text(*frame_rows(table), float_format="%.10g", lineterminator="\n")
 
 
 __all__ = ["Case", "CASES", "COLUMNS", "restate", "printed_value", "fixed_results", "factor_note", "to_csv",

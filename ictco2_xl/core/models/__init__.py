@@ -4,6 +4,7 @@ potentials), in ``MODELS``; and the user's, loaded from model files (``core/mode
 from __future__ import annotations
 
 from ..errors import DefinitionError
+from ..factors import set_factor_users
 from ..model import Model
 from .appendix import APPENDIX_MODELS
 from .assessments import REPORT_ASSESSMENTS
@@ -90,3 +91,18 @@ def get_model(model_id: str) -> Model:
 __all__ = ["MODELS", "USER_MODELS", "get_model", "all_models", "register_model", "unregister_model",
            "clear_user_models", "model_source", "clash", "function_names", "APPENDIX_MODELS", "ROLLUP_MODELS",
            "POTENTIAL_MODELS"]
+
+
+def _factor_users() -> dict[str, list]:
+    """For the factor-file loader: which model inputs each factor feeds (their rules apply to it); user models
+    loaded at the time count too."""
+    models = all_models()
+    users: dict[str, list] = {"__models__": list(models)}
+    for m in models.values():
+        for inp in m.inputs:
+            if inp.factor is not None:
+                users.setdefault(inp.factor, []).append((inp.scope or m.id, inp))
+    return users
+
+
+set_factor_users(_factor_users)
