@@ -127,9 +127,11 @@ def test_batch_verifies_user_model_workbooks_with_libreoffice(examples, tmp_path
 
 def test_a_spawned_batch_worker_loads_the_user_model_from_the_job(examples, tmp_path):
     """On Windows and macOS workers start fresh: the job carries the model file's text."""
-    chunk = next(batch.read_chunks(SCENARIOS, 100))
+    from ictco2_xl.files import UniqueNames
+    from ictco2_xl.tables import read_table
+    chunk = next(iter(read_table(SCENARIOS, 100)))
     records = []
-    jobs = batch._group_jobs(chunk, "remote_meter_reading", "report", batch._Names(), tmp_path, False, records)
+    jobs = batch._group_jobs(chunk, "remote_meter_reading", "report", UniqueNames(), tmp_path, False, records)
     assert jobs and jobs[0].model_source == model_source("remote_meter_reading")
     from concurrent.futures import ProcessPoolExecutor
     with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:

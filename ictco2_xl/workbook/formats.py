@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal, ROUND_HALF_UP, localcontext
 
 # Units shown as percentages: (label beside a value that already shows '%', label in a heading).
 PERCENT_UNITS = {"fraction": ("", "%"), "fraction/yr": ("per year", "% per year")}
@@ -68,7 +68,9 @@ class NumberFormat:
         if not math.isfinite(v):
             return "#NUM!"
         v = v * 100 if self.percent else v / 1000 ** self.scale
-        q = Decimal(repr(v)).quantize(Decimal(1).scaleb(-self.decimals), rounding=ROUND_HALF_UP)
+        with localcontext() as ctx:   # enough digits for any double (1e308 has 309 before the point)
+            ctx.prec = 28 + (int(math.log10(abs(v))) + 1 if abs(v) >= 1 else 0) + self.decimals
+            q = Decimal(repr(v)).quantize(Decimal(1).scaleb(-self.decimals), rounding=ROUND_HALF_UP)
         out = f"{q:,.{self.decimals}f}" if self.grouping else f"{q:.{self.decimals}f}"
         return out + ("%" if self.percent else "")
 

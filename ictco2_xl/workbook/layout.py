@@ -407,6 +407,8 @@ class TemplateLayout:
         if what == "bounds":
             inp = self.model.input(source[2])
             v = np.broadcast_to(np.asarray(env[inp.name], float), (n,))
+            # Spreadsheets store numbers below the smallest normal double (2.2e-308) as 0: test what they hold.
+            v = np.where(np.abs(v) < np.finfo(float).tiny, 0.0, v)
             return (np.isfinite(v) & ~inp.bounds.bad(v)).astype(float)
         if what == "numbers":
             ok = np.ones(n, dtype=bool)

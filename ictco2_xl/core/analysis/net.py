@@ -297,7 +297,9 @@ def completeness_table(factor_set=None, draws: int | None = uncertainty.DEFAULT_
             row.update(net_t=float(nd.expression.evaluate({**res.inputs, **res})),
                        net_basis=f"net = {nd.expression.to_text()}")
             if draws:
-                u = uncertainty.run(model, draws, seed, factor_set=fs)
+                step_names = {st.name for st in model.steps}
+                needed = sorted(n for n in nd.expression.names if n in step_names)
+                u = uncertainty.run(model, draws, seed, factor_set=fs, steps=needed)
                 with np.errstate(all="ignore"):
                     sample = np.broadcast_to(nd.expression.evaluate({**u.result.inputs, **u.result}), (u.draws,))
                 row.update(net_p5=float(np.percentile(sample, 5)), net_p95=float(np.percentile(sample, 95)))
