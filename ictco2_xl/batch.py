@@ -6,7 +6,7 @@ and skipped; every other row is still written. Files are written atomically and 
 unless asked. Text from the table is always written as text.
 
     from ictco2_xl.batch import generate
-    report = generate("workbooks/logistics_scenarios.csv", "logistics_potential", "out/")
+    report = generate("my_scenarios.csv", "logistics_potential", "out/")
 
 May import: the core, ``workbook`` (the filler and the summary table) and ``recalc`` (``--verify``).
 """
@@ -21,11 +21,12 @@ import unicodedata
 import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
-from .core.errors import ICTCO2Error
+from .core.errors import ICTCO2Error, did_you_mean
 from .core.evaluation import validate_frame
 from .core.factors import get_factor_set
 from .core.models import MODELS, get_model
@@ -350,7 +351,7 @@ def _group_jobs(chunk: pd.DataFrame, default_model: str | None, default_fs: str,
         base = {"row": row, "scenario": scenarios[pos], "model": model_text, "factor_set": fs_text, "file": ""}
         if model is None:
             rule = ("is required (a 'model' column or --model)" if not model_text else
-                    f"must be one of the models ({', '.join(MODELS)})")
+                    f"must be one of the models{did_you_mean(model_text, MODELS)} ({', '.join(MODELS)})")
             records.append({**base, "status": "error", "message": f"row {row}, column model: {rule}, got {model_text!r}"})
             continue
         if fs_errors[fs_text]:
@@ -361,8 +362,9 @@ def _group_jobs(chunk: pd.DataFrame, default_model: str | None, default_fs: str,
             c = unknown[0]
             inputs = ", ".join(sorted(i.name for i in model.inputs))
             records.append({**base, "model": model.id, "status": "error",
-                            "message": f"row {row}, column {c}: is not an input of {model.id} "
-                                       f"(inputs: {inputs}), got {chunk[c].iloc[pos]!r}"})
+                            "message": f"row {row}, column {c}: is not an input of {model.id}"
+                                       f"{did_you_mean(c, inputs.split(', '))} (inputs: {inputs}), "
+                                       f"got {chunk[c].iloc[pos]!r}"})
             continue
         groups.setdefault((model.id, fs_text), []).append(pos)
     jobs = []
@@ -393,29 +395,20 @@ def _factor_set_error(text: str) -> str:
     return ""
 
 
-class _Progress:
-    def __init__(self, enabled: bool):
-        self.enabled, self.done = enabled, 0
-
-    def update(self, n: int):
-        self.done += n
-        if self.enabled:
-            sys.stderr.write(f"\r  {self.done} scenario(s) processed")
-            sys.stderr.flush()
-
-    def close(self):
-        if self.enabled and self.done:
-            sys.stderr.write("\n")
+def _no_progress(stage: str, advance: int, total: int | None = None) -> None:
+    pass
 
 
 def generate(scenarios, model: str | None, out_dir, *, factor_set: str = "report", overwrite: bool = False,
-             jobs: int = 1, verify: str | None = None, progress: bool | None = None,
+             jobs: int = 1, verify: str | None = None, progress=None,
              chunk_rows: int = CHUNK_ROWS) -> BatchReport:
     """Fill one workbook per scenario row; write summary.csv and summary.xlsx into ``out_dir``.
 
     ``scenarios``: a DataFrame or a .csv/.xlsx path with a ``scenario`` column and one column per input
     (an optional ``model`` column selects the model per row; ``factor_set`` the factor set).
     ``verify``: 'python' or 'libreoffice' recalculates every written workbook and checks it.
+    ``progress``: an optional callback ``(stage, advance, total)``, called as rows are done ("rows", total
+    unknown while the table streams) and as workbooks are verified ("verified"); the command line draws bars.
     """
     out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -425,7 +418,7 @@ def generate(scenarios, model: str | None, out_dir, *, factor_set: str = "report
         model = get_model(model).id
     names = _Names()
     summary_part = out / f".summary.csv.{os.getpid()}.part"
-    bar = _Progress(sys.stderr.isatty() if progress is None else progress)
+    bar = progress or _no_progress
     pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
     written_files: list[tuple[dict, Path]] = []
     try:
@@ -445,9 +438,8 @@ def generate(scenarios, model: str | None, out_dir, *, factor_set: str = "report
                            verify)
             for item in pending:
                 _drain(item, writer, report, bar, written_files, out, verify)
-        bar.close()
         if verify:
-            report.verified = _verify(written_files, verify, report)
+            report.verified = _verify(written_files, verify, report, bar)
             _rewrite_statuses(summary_part, written_files)
         report.summary_csv = out / "summary.csv"
         os.replace(summary_part, report.summary_csv)
@@ -468,7 +460,7 @@ class _Done:
         return self._value
 
 
-def _drain(item, writer, report: BatchReport, bar: _Progress, written_files, out: Path, verify):
+def _drain(item, writer, report: BatchReport, bar, written_files, out: Path, verify):
     records, futures = item
     for f in futures:
         records.extend(f.result())
@@ -485,10 +477,10 @@ def _drain(item, writer, report: BatchReport, bar: _Progress, written_files, out
     rows = {r["row"] for r in records}
     report.failed += len({r["row"] for r in records if r["status"] == "error"})
     report.rows += len(rows)
-    bar.update(len(rows))
+    bar("rows", len(rows), None)
 
 
-def _verify(written_files, engine: str, report: BatchReport) -> int:
+def _verify(written_files, engine: str, report: BatchReport, bar=_no_progress) -> int:
     from .recalc import check
     ok = 0
     step = 40
@@ -504,6 +496,7 @@ def _verify(written_files, engine: str, report: BatchReport) -> int:
                 report.written -= 1
                 report.errors.append(rec["message"])
                 print(f"error: {rec['message']}", file=sys.stderr)
+        bar("verified", len(part), len(written_files))
     return ok
 
 
@@ -539,7 +532,8 @@ def _summary_xlsx(csv_path: Path, xlsx_path: Path) -> Path:
 
 
 def example_tables() -> list[Path]:
-    root = Path(__file__).resolve().parent.parent / "workbooks"
+    """The bundled scenario tables (package data in ``ictco2_xl/examples``, so they ship in the wheel)."""
+    root = Path(str(resources.files("ictco2_xl").joinpath("examples")))
     tables = sorted(root.glob("*_scenarios.csv")) + sorted(root.glob("*_cases.csv"))
     if not tables:
         raise BatchError(f"no example scenario tables found in {root}")

@@ -13,7 +13,7 @@ import sys
 from .. import __version__
 from ..core.errors import ICTCO2Error
 from . import analysis, compute, excel, reference, workbooks
-from .common import UsageError  # noqa: F401  (re-exported: raised by command modules, caught by callers)
+from .common import UsageError, missing_dependency_line  # noqa: F401  (UsageError re-exported for callers)
 
 COMMAND_GROUPS = (reference, compute, workbooks, excel, analysis)
 
@@ -33,6 +33,9 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except ModuleNotFoundError as exc:   # an optional dependency (openpyxl, formulas, matplotlib...) is missing
+        print(f"ictco2-xl {args.command}: {missing_dependency_line(exc)}", file=sys.stderr)
+        return 2
     except (ICTCO2Error, KeyError, FileNotFoundError, RuntimeError) as exc:
         msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"ictco2-xl {args.command}: {msg}", file=sys.stderr)

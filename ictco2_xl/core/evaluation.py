@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .definitions import Derived, Input, YearSeries
-from .errors import InputError
+from .errors import InputError, did_you_mean
 from .factors import FactorSet, get_factor_set
 
 if TYPE_CHECKING:  # annotations only
@@ -192,7 +192,7 @@ def run(model: Model, inputs: Mapping | None = None, factor_set=None, *, blank_a
     names = [i.name for i in model.inputs]
     for k in given:
         if k not in names:
-            raise InputError(model.id, k, k, "", message=f"{model.id}: unknown input {k!r}; "
+            raise InputError(model.id, k, k, "", message=f"{model.id}: unknown input {k!r}{did_you_mean(k, names)}; "
                              f"inputs are: {', '.join(names)}")
     fs = get_factor_set(factor_set)
 
@@ -294,7 +294,8 @@ def evaluate_frame(model: Model, frame: pd.DataFrame, factor_set=None, *, blank_
     unknown = [c for c in frame.columns if c not in names]
     if unknown and extra == "error":
         raise InputError(model.id, str(unknown[0]), unknown[0], "", message=f"{model.id}: column {unknown[0]!r} "
-                         f"is not an input; inputs are: {', '.join(i.name for i in model.inputs)}")
+                         f"is not an input{did_you_mean(unknown[0], names)}; inputs are: "
+                         f"{', '.join(i.name for i in model.inputs)}")
     given = {c: frame[c] for c in frame.columns if c in names}
     if not given:
         res = run(model, {}, factor_set)

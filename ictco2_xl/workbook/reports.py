@@ -1,5 +1,5 @@
 """Workbooks of the core's tables for analysts to hand on (openpyxl, an optional dependency:
-``pip install 'ictco2-xl[xlsx]'``): the restatement with a native Excel bar chart, and the net report.
+the ``xlsx`` extra): the restatement with a native Excel bar chart, and the net report.
 
 Values are written as values (no formulas), so every reader - Excel, LibreOffice, pandas - sees the
 same numbers without recalculating. Text is always written as text, never as a formula.
@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
-from ..core.errors import ICTCO2Error
+from ..core.errors import ICTCO2Error, MissingDependency
 from ..core.factors import FACTOR_KEYS, get_factor_set
 
 TONNES, RATIO, PERCENT, TEXT = "#,##0.00", "0.00", "0.0%", "@"
@@ -26,7 +26,7 @@ def _openpyxl():
     try:
         import openpyxl
     except ImportError:
-        raise WorkbookError("workbooks need openpyxl: pip install 'ictco2-xl[xlsx]'") from None
+        raise MissingDependency("openpyxl", "xlsx", "workbooks") from None
     return openpyxl
 
 

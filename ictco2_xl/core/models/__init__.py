@@ -1,6 +1,7 @@
 """Registry of every model, in report order: appendix, chapter 4 roll-up, chapter 5 potentials."""
 from __future__ import annotations
 
+from ..errors import did_you_mean
 from ..model import Model
 from .appendix import APPENDIX_MODELS
 from .potentials import POTENTIAL_MODELS
@@ -17,7 +18,10 @@ def get_model(model_id: str) -> Model:
     for m in MODELS.values():
         if key.upper() in {f.name for f in m.worksheet_functions()}:
             return m
-    raise KeyError(f"unknown model {model_id!r}; models are: {', '.join(MODELS)}")
+    names = [*MODELS, *(f.name for m in MODELS.values() for f in m.worksheet_functions())]
+    hint = did_you_mean(key, names)
+    raise KeyError(f"unknown model {model_id!r}{hint}" if hint else
+                   f"unknown model {model_id!r}; models are: {', '.join(MODELS)}")
 
 
 __all__ = ["MODELS", "get_model", "APPENDIX_MODELS", "ROLLUP_MODELS", "POTENTIAL_MODELS"]
