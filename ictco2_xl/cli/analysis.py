@@ -110,7 +110,7 @@ def cmd_restate(args) -> int:
     table = restate(fs)
     if targets:
         from ..workbook.reports import restatement_workbook
-        restatement_workbook(table, targets[0], fs.name)
+        restatement_workbook(table, targets[0], fs)
     if args.csv:
         sys.stdout.write(to_csv(table))
     else:

@@ -96,11 +96,12 @@ RESTATEMENT_COLUMNS = [
 ]
 
 
-def restatement_workbook(table: pd.DataFrame, path, factor_set: str | None = None) -> Path:
+def restatement_workbook(table: pd.DataFrame, path, factor_set=None) -> Path:
     """The restatement table, its factor sets side by side, and a bar chart of the change per case."""
     openpyxl = _openpyxl()
     from openpyxl.chart import BarChart, Reference
-    name = factor_set or table.attrs.get("factor_set", "current")
+    fs = get_factor_set(factor_set or table.attrs.get("factor_set", "current"))   # a name, a file or a FactorSet
+    name = fs.name
     frame = table.assign(change_pct=table["change_pct"] / 100)  # Excel percent format wants fractions
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -132,12 +133,13 @@ def restatement_workbook(table: pd.DataFrame, path, factor_set: str | None = Non
     write_lines(sheet, [f"Change per case with factor set '{name}', against the report's own factors"])
     sheet.add_chart(chart, "A3")
 
-    _factor_sheet(wb.create_sheet("Factors"), name)
+    _factor_sheet(wb.create_sheet("Factors"), fs)
     return _save(wb, path)
 
 
-def _factor_sheet(ws, name: str) -> None:
-    report, other = get_factor_set("report"), get_factor_set(name)
+def _factor_sheet(ws, factor_set) -> None:
+    report, other = get_factor_set("report"), get_factor_set(factor_set)
+    name = other.name
     rows = []
     for key, (unit, meaning) in FACTOR_KEYS.items():
         for f in report.entries():
