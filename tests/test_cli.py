@@ -341,3 +341,11 @@ def test_progress_bars_show_on_a_terminal_only(tmp_path):
     (tmp_path / "s.csv").write_text("scenario,target_year\na,2010\nb,2020\n", encoding="utf-8")
     screen = _pty_run(["batch", "s.csv", "--model", "telework", "--out", "ex", "--verify", "python"], tmp_path)
     assert re.search(r"rows: \d+", screen) and re.search(r"verified:\s+\d+%\|", screen), screen[-800:]
+
+
+def test_misspelt_commands_and_choices_get_a_suggestion(capsys):
+    for argv, hint in ((["modles"], "did you mean 'models'?"),
+                       (["recalc", "x.xlsx", "--engine", "libreofice"], "did you mean 'libreoffice'?")):
+        with pytest.raises(SystemExit) as exc:
+            main(argv)
+        assert exc.value.code == 2 and hint in capsys.readouterr().err

@@ -8,21 +8,38 @@ so ``ictco2-xl reconcile`` starts without openpyxl or formulas).
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
 from .. import __version__
-from ..core.errors import ICTCO2Error
+from ..core.errors import ICTCO2Error, did_you_mean
 from . import analysis, compute, excel, reference, workbooks
 from .common import UsageError, missing_dependency_line  # noqa: F401  (UsageError re-exported for callers)
 
 COMMAND_GROUPS = (reference, compute, workbooks, excel, analysis)
+START_HERE = """start here:
+  ictco2-xl batch --example --out ictco2_examples   fill the bundled example scenarios into workbooks
+  ictco2-xl models                                  every model; ictco2-xl models MODEL: its inputs
+  ictco2-xl reconcile                               every figure of the report, recomputed and classified
+  ictco2-xl COMMAND --help                          the options of a command"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with "did you mean" for a misspelt command or choice (Python 3.11's argparse has none)."""
+
+    def error(self, message):
+        m = re.search(r"invalid choice: '?([^' ]*)'? \(choose from (.*)\)", message)
+        if m:
+            message += did_you_mean(m.group(1), [c.strip(" '") for c in m.group(2).split(",")])
+        super().error(message)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="ictco2-xl", description="CO2 reduction models of the 2010 WWF / China Mobile "
-                                "low-carbon ICT report, for Excel and Python.")
+    p = _Parser(prog="ictco2-xl", description="CO2 reduction models of the 2010 WWF / China Mobile "
+                                "low-carbon ICT report, for Excel and Python.", epilog=START_HERE,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"ictco2-xl {__version__}")
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", title="commands")
 
     for group in COMMAND_GROUPS:
         group.add_commands(sub)
