@@ -36,14 +36,13 @@ def cmd_reconcile(args) -> int:
 
 
 def _default(inp, fs) -> str:
-    from ..core.definitions import Derived, YearSeries
+    """The reference's default text, with the factor's value in ``fs`` and numbers in the CLI's notation."""
+    from ..core.reference import default_text
     if inp.factor:
         return f"{fmt(fs.value(inp.factor, inp.scope), inp.unit)} (factor {inp.factor}, set {fs.name})"
-    if isinstance(inp.default, YearSeries):
-        return inp.default.describe()
-    if isinstance(inp.default, Derived):
-        return f"= {inp.default.description}"
-    return fmt(inp.default, inp.unit)
+    if isinstance(inp.default, (int, float)):
+        return fmt(inp.default, inp.unit)
+    return default_text(inp)
 
 
 def _records(headers, rows, notes, width: int) -> str:
