@@ -300,6 +300,12 @@ def test_no_command_overwrites_without_asking(tmp_path, capsys):
     assert md.read_text(encoding="utf-8").startswith("# ictco2_xl model reference")
 
 
+def _terminal_env() -> dict:
+    # TQDM_DISABLE: the formulas engine, imported by earlier tests in this process, sets it for itself.
+    env = {k: v for k, v in os.environ.items() if k != "TQDM_DISABLE"}
+    return {**env, "PYTHONPATH": str(ROOT), "COLUMNS": "100"}
+
+
 def _pty_run(argv, cwd) -> str:
     """Run the command with stderr (and stdout) on a pseudo-terminal; returns what the terminal received."""
     import pty
@@ -310,7 +316,7 @@ def _pty_run(argv, cwd) -> str:
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))   # a terminal 100 columns wide
     proc = subprocess.Popen([sys.executable, "-m", "ictco2_xl", *argv], cwd=cwd, stdin=slave, stdout=slave,
-                            stderr=slave, env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "100"})
+                            stderr=slave, env=_terminal_env())
     os.close(slave)
     chunks = []
     while True:
@@ -336,7 +342,7 @@ def test_progress_bars_show_on_a_terminal_only(tmp_path):
     screen = _pty_run(["uncertainty", "--draws", "2000"], tmp_path)
     assert re.search(r"models:\s+\d+%\|", screen), screen[-500:]
     piped = subprocess.run([sys.executable, "-m", "ictco2_xl", "uncertainty", "--draws", "2000"], cwd=tmp_path,
-                           env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True)
+                           env=_terminal_env(), capture_output=True, text=True)
     assert piped.returncode == 0 and "%|" not in piped.stderr and "\r" not in piped.stderr
     (tmp_path / "s.csv").write_text("scenario,target_year\na,2010\nb,2020\n", encoding="utf-8")
     screen = _pty_run(["batch", "s.csv", "--model", "telework", "--out", "ex", "--verify", "python"], tmp_path)
