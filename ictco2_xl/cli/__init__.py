@@ -59,3 +59,6 @@ def main(argv=None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:   # Ctrl+C or SIGTERM (batch): files in progress were removed on the way out
+        print(f"ictco2-xl {args.command}: interrupted", file=sys.stderr)
+        return 130
