@@ -10,6 +10,9 @@ from ictco2_xl.core import InputError, get_model
 from ictco2_xl.core.definitions import YearSeries
 from ictco2_xl.core.models import APPENDIX_MODELS, MODELS, POTENTIAL_MODELS, ROLLUP_MODELS
 
+BUILT = {"office_building_t": 5.27e8, "residential_building_t": 2.93e8}   # the printed building CO2 (§5.3.1)
+PILOT = {"pilot_reduction_t": 1015}                                          # the printed pilot (§5.4.2.3)
+
 # (model, inputs, output, expected, absolute tolerance, where the report prints it)
 PUBLISHED = [
     ("fleet_management", {}, "reduction_t", 101804.85, 0.01, "Table 4-2: 101804850 kg"),
@@ -53,14 +56,18 @@ PUBLISHED = [
     ("disc_trend", {"target_year": 2020}, "discs_10k", 103500, 50, "§5.2.1.2: 103500万 discs"),
     ("disc_trend", {"target_year": 2020}, "co2_t", 103e4, 1e4, "§5.2.1.2: 103万 t"),
     ("dematerialisation", {"target_year": 2020}, "reduction_t", 0.24e8, 0.005e8, "Summary: 0.24亿 t"),
-    ("telework", {"target_year": 2010}, "reduction_t", 2.98e8, 0.005e8, "teleworking table"),
-    ("telework", {"target_year": 2020}, "reduction_t", 3.40e8, 0.005e8, "teleworking table"),
-    ("telework", {"target_year": 2030}, "reduction_t", 3.95e8, 0.005e8, "teleworking table"),
-    ("telework", {"target_year": 2020}, "baseline_t", 6.12e8, 0.005e8, "teleworking table"),
+    ("telework", {"target_year": 2010, **BUILT}, "reduction_t", 2.98e8, 0.005e8, "teleworking table"),
+    ("telework", {"target_year": 2020, **BUILT}, "reduction_t", 3.40e8, 0.005e8, "teleworking table"),
+    ("telework", {"target_year": 2030, **BUILT}, "reduction_t", 3.95e8, 0.005e8, "teleworking table"),
+    ("telework", {"target_year": 2020, **BUILT}, "baseline_t", 6.12e8, 0.005e8, "teleworking table"),
+    ("building_emissions", {}, "residential_t", 2.93e8, 0.005e8, "§5.3.1: 2.93亿 t (implied grid factor)"),
+    ("building_emissions", {"office_to_residential": 1.8}, "office_t", 5.27e8, 0.005e8, "§5.3.1: 5.27亿 t = 2.93 x 1.8"),
     ("streetlight_trend", {}, "trend_r2", 0.988, 0.0005, "§5.4.2.2: R² 0.988"),
-    ("streetlight_potential", {"target_year": 2020, "adoption_rate": 0.7}, "reduction_t", 2534e4, 0.5e4, "Table 5-9"),
-    ("streetlight_potential", {"target_year": 2030, "adoption_rate": 0.9}, "reduction_t", 18526e4, 0.5e4, "Table 5-9"),
-    ("genset_potential", {}, "reduction_t", 7.04e4, 0.005e4, "§5.4.3.2: 7.04万 t"),
+    ("streetlight_potential", {"target_year": 2020, "adoption_rate": 0.7, **PILOT}, "reduction_t", 2534e4, 0.5e4,
+     "Table 5-9"),
+    ("streetlight_potential", {"target_year": 2030, "adoption_rate": 0.9, **PILOT}, "reduction_t", 18526e4, 0.5e4,
+     "Table 5-9"),
+    ("genset_potential", {"pilot_reduction_t": 44}, "reduction_t", 7.04e4, 0.005e4, "§5.4.3.2: 7.04万 t"),
     ("banknote_production", {}, "co2_t", 5.7e4, 0.05e4, "§4.2.4: 5.7万 t"),
     ("sim_payment_potential", {}, "reduction_t", 4000, 0.5, "§4.2.4: 4000 t (back-solved)"),
 ]
@@ -72,7 +79,10 @@ CORRECTED = [
     ("music_download", {}, "reduction_t", 0.899553, 26),
     ("videoconf", {"target_year": 2030}, "reduction_t", 0.622234e8, 6.22e8),
     ("aviation_history", {"target_year": 1978}, "baseline_t", 31.6925e4, 317e4),
-    ("streetlight_potential", {"target_year": 2010, "adoption_rate": 0.5}, "reduction_t", 271.766e4, 357e4),
+    ("streetlight_potential", {"target_year": 2010, "adoption_rate": 0.5, **PILOT}, "reduction_t", 271.766e4, 357e4),
+    ("building_emissions", {}, "office_t", 3.45734e8, 5.27e8),
+    ("telework", {"target_year": 2030}, "reduction_t", 2.86346e8, 3.95e8),
+    ("genset_potential", {}, "reduction_t", 5.29052e4, 7.04e4),
     ("streetlight_trend", {"target_year": 2010}, "lamps_10k", 2473.72, 1530),
     ("epaper", {"target_year": 2020}, "reduction_t", 7338.59e4, 355e4),
 ]
@@ -270,7 +280,7 @@ def test_potentials_take_year_first():
 
 def test_python_functions_mirror_worksheet_functions():
     f = ictco2_xl.functions
-    assert f.streetlight_potential(2030, 0.9) == pytest.approx(18526e4, abs=0.5e4)
+    assert f.streetlight_potential(2030, 0.9, None, 1015) == pytest.approx(18526e4, abs=0.5e4)
     assert f.logistics_reduction() == pytest.approx(101804.85)
     assert f.logistics_reduction(None, 0.03) == pytest.approx(2 * 101804.85)
     assert f.logistics_reduction(factor_set="current") == pytest.approx(101804.85 * 2.6892 / 1.197)
@@ -302,3 +312,37 @@ def test_kinds_are_grouped():
 def test_package_docstring_example():
     import doctest
     assert doctest.testmod(ictco2_xl, verbose=False).failed == 0
+
+
+# -- potentials built on a pilot or a sub-result derive it from the model that produces it -----------------
+@pytest.mark.parametrize("potential, name, source, output", [
+    ("streetlight_potential", "pilot_reduction_t", "streetlight", "reduction_t"),
+    ("genset_potential", "pilot_reduction_t", "genset_monitoring", "reduction_t"),
+    ("telework", "office_building_t", "building_emissions", "office_t"),
+    ("telework", "residential_building_t", "building_emissions", "residential_t"),
+])
+def test_derived_sub_results_follow_the_factor_set(potential, name, source, output):
+    for fs in ("report", "current"):
+        used = get_model(potential).run({"target_year": 2030} if "target_year" in
+                                        {i.name for i in get_model(potential).inputs} else {}, fs).inputs[name]
+        assert used == pytest.approx(get_model(source).run({}, fs)[output], rel=1e-12)
+    assert get_model(source).run({}, "current")[output] != get_model(source).run({}, "report")[output]
+
+
+def test_building_emissions_and_the_office_figure_the_report_prints():
+    res = get_model("building_emissions").run()
+    assert res["electricity_kwh"] == pytest.approx(730e8 * 14)
+    assert res["residential_t"] == pytest.approx(0.34 * 730e8 * 14 * 0.8432 / 1000)
+    assert res["office_t"] == pytest.approx(res["residential_t"] * 1.18)
+    assert res["residential_t"] * 1.8 / 1e8 == pytest.approx(5.27, abs=0.005)     # the printed 5.27 = 2.93 x 1.8
+    assert res["residential_t"] * 1.18 / 1e8 == pytest.approx(3.46, abs=0.005)
+
+
+def test_model_notes_quote_the_numbers_the_models_give():
+    tele = [get_model("telework").run(target_year=y).primary / 1e8 for y in (2010, 2020, 2030)]
+    assert "1.89, 2.31 and 2.86亿 t" in " ".join(get_model("telework").notes)
+    assert [round(v, 2) for v in tele] == [1.89, 2.31, 2.86]
+    genset = get_model("genset_potential").run()
+    assert "5.29万 t (0.79% of 670万 t)" in " ".join(get_model("genset_potential").notes)
+    assert (round(genset.primary / 1e4, 2), round(genset["share_of_emission"] * 100, 2)) == (5.29, 0.79)
+    assert "3.46亿 t" in " ".join(get_model("building_emissions").notes)

@@ -51,8 +51,10 @@ def test_report_factors_column_and_restated_column_are_the_models(current):
             expected = res[output] if output in res else res.inputs[output]
             assert rows.loc[c.case, column] == expected, (c.case, column)
     change = rows.restated - rows.report_factors
-    assert (rows.change == change).all()
-    nonzero = rows.report_factors != 0
+    independent = rows.factor_note.str.startswith("factor-independent")
+    assert (rows.change[~independent] == change[~independent]).all()
+    assert rows.change[independent].isna().all() and rows.change_pct[independent].isna().all()
+    nonzero = (rows.report_factors != 0) & ~independent
     assert np.allclose(rows.change_pct[nonzero], (change / rows.report_factors.abs() * 100)[nonzero])
 
 
@@ -66,7 +68,9 @@ def test_a_linear_case_changes_by_exactly_its_factor_ratio(current):
 
 def test_restating_with_the_report_factors_changes_nothing():
     same = restate("report")
-    assert (same.change == 0).all() and (same.restated == same.report_factors).all()
+    independent = same.factor_note.str.startswith("factor-independent")
+    assert (same.change[~independent] == 0).all() and (same.restated == same.report_factors).all()
+    assert list(same.case[independent]) == ["sim_payment_potential"]
     assert (same.factors_changed == "").sum() == len(same) - 1  # only E1 says what it sums
 
 
@@ -77,10 +81,11 @@ def test_a_loaded_factor_set_changes_only_the_cases_that_use_its_factors(tmp_pat
     assert table.attrs["factor_set"] == "southwest_2023"
     uses_grid = {c.case for c in CASES if "grid_kg_per_kwh" in get_model(c.model).dependencies(c.output or
                  get_model(c.model).primary)}
-    changed = set(table.index[table.change != 0])
+    changed = set(table.index[table.restated != table.report_factors])
     through_derived_totals = {"e1", "enablement", "china_mobile", "china_mobile_2009", "china_mobile_own_ratio",
                               "wireless_industry"}
-    assert changed == uses_grid | through_derived_totals
+    through_derived_sub_results = {c.case for c in CASES if c.model in ("streetlight_potential", "telework", "headline")}
+    assert changed == uses_grid | through_derived_totals | through_derived_sub_results
     assert "fleet_management" not in changed
 
 
@@ -136,7 +141,8 @@ def test_cli_restate_prints_writes_csv_and_workbook(tmp_path, capsys):
     assert "factor set 'current'" in out and "fleet_management" in out and "headline.2030" in out
     assert main(["restate", "--factors", "report", "--csv"]) == 0
     table = pd.read_csv(io.StringIO(capsys.readouterr().out))
-    assert (table.change == 0).all() and len(table) == len(CASES)
+    assert (table.restated == table.report_factors).all() and len(table) == len(CASES)
+    assert table.change.isna().sum() == 1                     # sim_payment_potential: factor-independent
     book = tmp_path / "r.xlsx"
     assert main(["restate", "--xlsx", str(book)]) == 0
     assert book.stat().st_size > 5000 and f"wrote {book}" in capsys.readouterr().out
@@ -153,3 +159,48 @@ def test_cli_restate_prints_writes_csv_and_workbook(tmp_path, capsys):
     assert main(["restate", "--factors", "nope"]) == 2
     assert "factor_set must be 'report', 'current'" in capsys.readouterr().err
     get_factor_set("report")
+
+
+def test_potentials_built_on_a_pilot_or_a_sub_result_follow_the_factors(current):
+    rows = current.set_index("case")
+    for case in ("streetlight_potential.2030.a50", "genset_potential", "telework.2030", "building_emissions"):
+        assert rows.loc[case, "change_pct"] != 0 and np.isfinite(rows.loc[case, "change_pct"]), case
+    pilot = get_model("streetlight")
+    ratio = pilot.run({}, "current").primary / pilot.run({}, "report").primary
+    assert rows.loc["streetlight_potential.2030.a50", "change_pct"] == pytest.approx((ratio - 1) * 100)
+    genset = get_model("genset_monitoring")
+    ratio = genset.run({}, "current").primary / genset.run({}, "report").primary
+    assert rows.loc["genset_potential", "change_pct"] == pytest.approx((ratio - 1) * 100)
+    assert rows.loc["building_emissions", "change_pct"] == pytest.approx((0.5306 / 0.8432 - 1) * 100)
+
+
+def test_what_the_factors_cannot_reach_is_said_not_shown_as_zero(current):
+    rows = current.set_index("case")
+    note = rows.loc["sim_payment_potential", "factor_note"]
+    assert note.startswith("factor-independent: g_per_yuan") and np.isnan(rows.loc["sim_payment_potential", "change_pct"])
+    assert rows.loc["telework.2030", "factor_note"].startswith("partly factor-independent: kg_per_car_year")
+    assert "hardware_t" in rows.loc["mobile_newspaper", "factor_note"]
+    assert rows.loc["sim_card", "factor_note"].startswith("unchanged: pvc_kg_per_kg")
+    assert rows.loc["streetlight_trend.2030", "factor_note"] == "no emission factor involved"
+    assert rows.loc["fleet_management", "factor_note"] == ""
+    zero = current[current.change_pct == 0]
+    assert zero.factor_note.str.startswith(("unchanged", "no emission factor")).all()
+
+
+def test_the_2030_headline_under_current_factors(current):
+    head = current.set_index("case").loc["headline.2030"]
+    assert head.report_printed == pytest.approx(12.98e8)
+    assert head.report_factors == pytest.approx(5.899486e8, rel=1e-6)
+    assert head.restated == pytest.approx(5.038070e8, rel=1e-6)
+    assert head.change_pct == pytest.approx(-14.6015, abs=1e-3)
+    parts = get_model("headline").run(target_year=2030, factor_set="current")
+    assert head.restated == pytest.approx(sum(parts[f"{p}__reduction_t"] for p in ("logistics", "demat", "telework",
+                                                                                    "videoconf")))
+
+
+def test_cli_restate_says_factor_independent(capsys):
+    assert main(["restate"]) == 0
+    out = capsys.readouterr().out
+    line = next(line for line in out.splitlines() if line.startswith("sim_payment_potential "))
+    assert "factor-independent" in line and "+0.0" not in line
+    assert "sim_payment_potential: factor-independent: g_per_yuan" in out

@@ -274,9 +274,11 @@ def test_lumped_roll_up_inputs_match_the_chain_they_stand_for():
         _ratios(china_mobile, get_model("china_mobile").run().primary), abs=0.06)
 
 
-def test_lumped_pilot_reduction_matches_the_streetlight_model():
-    pilot = uncertainty.run("streetlight", N, seed=12)
-    assert _lumped("streetlight_potential", "pilot_reduction_t", N) == pytest.approx(
+@pytest.mark.parametrize("potential, pilot_model", [("streetlight_potential", "streetlight"),
+                                                   ("genset_potential", "genset_monitoring")])
+def test_lumped_pilot_reduction_matches_the_pilot_model(potential, pilot_model):
+    pilot = uncertainty.run(pilot_model, N, seed=12)
+    assert _lumped(potential, "pilot_reduction_t", N) == pytest.approx(
         _ratios(pilot.sample, pilot.deterministic), abs=0.03)
 
 

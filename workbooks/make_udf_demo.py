@@ -48,6 +48,7 @@ class Case:
     args: tuple = ()
     figure: str | None = None
     note: str = ""
+    label: str = "not printed"   # the status column where no figure is compared
 
     @property
     def formula(self) -> str:
@@ -81,17 +82,29 @@ CASES = [
     *(Case("LOGISTICS_POTENTIAL", (y, 0.5), f"S.logistics_potential.{y}") for y in (2010, 2020, 2030)),
     Case("DISC_TREND", (2020,), "5-2-1-2.discs_2020"),
     Case("DISC_BASELINE", (2020,), "5-2-1-2.co2_2020"),
-    Case("ONLINE_MEDIA_POTENTIAL", (2030,), "5-2.online_2030"),
-    *(Case("DEMATERIALISATION_POTENTIAL", (y,), f"S.dematerialisation.{y}") for y in (2010, 2020, 2030)),
-    *(Case("EPAPER_POTENTIAL", (y,), f"5-2-2-2.epaper_{y}") for y in (2020, 2030)),
-    *(Case("TELEWORK_POTENTIAL", (y,), f"S.telework.{y}") for y in (2010, 2020, 2030)),
+    Case("ONLINE_MEDIA_POTENTIAL", (2030,), None,
+         "The report quotes 313万 t for 2030 (§5.2) but gives no method; see 5-2.online_2030 in the reconciliation.",
+         "see note"),
+    *(Case("DEMATERIALISATION_POTENTIAL", (y,), None, f"The summary prints {p}亿 t: online media / 4.3%, from the "
+           f"report's own online-media figure where it prints one; see S.dematerialisation.{y}.", "see note")
+      for y, p in ((2010, "0.11"), (2020, "0.24"), (2030, "0.73"))),
+    *(Case("EPAPER_POTENTIAL", (y,), None, f"The report prints {p}万 t but states no CO2 per tonne of paper; see "
+           f"5-2-2-2.epaper_{y}.", "see note") for y, p in ((2020, "355"), (2030, "1092"))),
+    Case("BUILDING_EMISSIONS", (), "5-3-1.office_building"),
+    Case("RESIDENTIAL_BUILDING_EMISSIONS", (), "5-3-1.residential_building"),
+    *(Case("TELEWORK_POTENTIAL", (y, "", "", "", "", 5.27e8, 2.93e8), f"S.telework.{y}",
+           "With the printed building CO2 (5.27 and 2.93亿 t); TELEWORK_POTENTIAL(year) derives it instead.")
+      for y in (2010, 2020, 2030)),
+    *(Case("TELEWORK_POTENTIAL", (y,), None, "The building CO2 from BUILDING_EMISSIONS (1.18, not the report's 1.8).")
+      for y in (2030,)),
     *(Case("AVIATION_BASELINE", (y,), f"T5-6.{y}.co2") for y in (1978, 2006)),
     *(Case("VIDEOCONF_POTENTIAL", (y,), f"S.videoconf.{y}") for y in (2010, 2020, 2030)),
     Case("BUSINESS_AIR_BASELINE", (2030,)),
     *(Case("STREETLIGHT_BASELINE", (y,), f"T5-8.{y}") for y in (2010, 2020, 2030)),
     Case("STREETLIGHT_TREND_R2", (), "T5-8.r2"),
-    Case("STREETLIGHT_POTENTIAL", (2010, 0.5), "S.streetlight_2010"),
-    Case("GENSET_POTENTIAL", (), "5-4-3.genset"),
+    Case("STREETLIGHT_POTENTIAL", (2010, 0.5, "", 1015), "S.streetlight_2010", "With the printed pilot (1015 t)."),
+    Case("GENSET_POTENTIAL", (44,), "5-4-3.genset", "With the printed pilot (44 t)."),
+    Case("GENSET_POTENTIAL", (), None, "The pilot from GENSET_MONITORING_REDUCTION (33.07 t)."),
     Case("SIM_PAYMENT_POTENTIAL", (), "4-2-4.sim_payment"),
     Case("BANKNOTE_BASELINE", (), "4-2-4.banknotes"),
     Case("HEADLINE_POTENTIAL", (2030,), "S.total_2030"),
@@ -129,6 +142,7 @@ class Grid:
     columns: tuple
     figure: str             # figure id pattern with {row} and {column}
     top: int                # sheet row of the column header
+    extra: tuple = ()       # further arguments after the two ranges (e.g. a printed pilot)
 
     def figure_id(self, r, c) -> str:
         return self.figure.format(row=r, column=int(round(c * 100)))
@@ -147,14 +161,16 @@ class Grid:
     def formula(self) -> str:
         years = f"A{self.first_row}:A{self.first_row + len(self.rows) - 1}"
         shares = f"B{self.top}:{get_column_letter(1 + len(self.columns))}{self.top}"
-        return f"={self.function}({years},{shares}){in_printed_unit(self.scale)}"
+        extra = formula_text("", self.extra)[1:-1]
+        return f"={self.function}({years},{shares}{', ' + extra if extra else ''}){in_printed_unit(self.scale)}"
 
 
 GRIDS = [
     Grid("Table 5-2: smart-logistics potential, 10^8 t CO2 (years down, cut of the empty-running rate across)",
          "LOGISTICS_POTENTIAL", 1e8, "10^8 t CO2", T52_YEARS, T52_CUTS, "T5-2.{row}.cut{column}", top=5),
-    Grid("Table 5-9: street-light control potential, 10^4 t CO2 (years down, share of lamps controlled across)",
-         "STREETLIGHT_POTENTIAL", 1e4, "10^4 t CO2", T59_YEARS, T59_SHARES, "T5-9.{row}.a{column}.potential", top=12),
+    Grid("Table 5-9: street-light control potential, 10^4 t CO2 (years down, share of lamps controlled across; "
+         "the printed pilot, 1015 t)", "STREETLIGHT_POTENTIAL", 1e4, "10^4 t CO2", T59_YEARS, T59_SHARES,
+         "T5-9.{row}.a{column}.potential", top=12, extra=("", 1015)),
 ]
 TONNAGE_TOP, BAD_TOP = 19, 27
 
@@ -189,7 +205,7 @@ def _write_cases(ws):
         ws.cell(r, 3, "=" + case.formula)
         ws.cell(r, 4, unit)
         if fig is None:
-            ws.cell(r, 10, "not printed")
+            ws.cell(r, 10, case.label)
             ws.cell(r, 11, case.note)
             continue
         per = PRINTED_UNIT[fig.unit]
@@ -232,7 +248,7 @@ def _write_arrays(ws):
     ws["A1"] = "Array calls: one formula per table; ranges broadcast (a column of years and a row of shares give the table)"
     ws["A1"].font = Font(bold=True, size=13)
     ws["A2"] = ("Table 5-2 is reproduced with an implied equation (see the reconciliation); Table 5-9's 2010 row at 50% "
-                "uses 1005万 lamps instead of 1530 x 50%, which the report carries into its summary.")
+                "uses 1005万 lamps, 2010 x 50% instead of 1530 x 50%, which the report carries into its summary.")
     for g in GRIDS:
         _write_grid(ws, g)
     _write_column(ws, TONNAGE_TOP, "A column with a blank cell: the blank takes the report's default (6000 x 100 t)",

@@ -115,10 +115,18 @@ def cmd_restate(args) -> int:
         sys.stdout.write(to_csv(table))
     else:
         print(f"Every report case recomputed with factor set {fs.name!r}, next to the report's figures\n")
+        def pct(r):
+            if r.change_pct == r.change_pct:
+                return f"{r.change_pct:+.1f}"
+            return "factor-independent" if r.factor_note.startswith("factor-independent") else "-"
         print(text_table(["case", "report printed", "report factors", f"{fs.name}", "change", "change %", "unit"],
                      [[r.case, fmt(r.report_printed), fmt(r.report_factors), fmt(r.restated), fmt(r.change),
-                       f"{r.change_pct:+.1f}" if r.change_pct == r.change_pct else "-", r.unit]
-                      for r in table.itertuples()]))
+                       pct(r), r.unit] for r in table.itertuples()]))
+        notes = [r for r in table.itertuples() if r.factor_note and not r.factor_note.startswith("unchanged")]
+        if notes:
+            print("\nCases the factor set cannot (fully) reach:\n")
+            for r in notes:
+                print(f"{r.case}: {r.factor_note}")
         print("\nchange = restated - recomputed with the report's factors. Inputs behind each change: "
               "ictco2-xl restate --csv")
     if targets:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import shutil
 import sys
 import textwrap
+from pathlib import Path
 
 from .common import UsageError, add_factor_set_option, add_overwrite_option, factor_set, fmt, output_paths, text_table
 
@@ -13,25 +14,44 @@ def _width() -> int:
 
 
 def cmd_reconcile(args) -> int:
-    from ..core.analysis.reconciliation import STATUSES, reconcile, summary, to_csv
+    from ..core.analysis.reconciliation import (STATUS_MEANING, STATUSES, reconcile, summary, summary_by_source,
+                                                to_csv)
+    if args.readme:
+        from ..core.reference import replace_findings
+        path = Path(args.readme)
+        text = path.read_text(encoding="utf-8")
+        try:
+            new = replace_findings(text)
+        except ValueError as exc:
+            raise UsageError(f"--readme {path}: {exc}") from None
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+        print(f"{path}: findings block {'regenerated' if new != text else 'already current'}")
+        return 0
     rows = reconcile()
     if args.status:
         rows = [r for r in rows if r.status == args.status]
     if args.csv:
         sys.stdout.write(to_csv(rows))
         return 0
-    print("Reconciliation of every figure in the report's tables and headline statements")
-    print("(recomputed from the model definitions with the report's own factors)\n")
+    print("Reconciliation of every figure the report prints in the chapters the models cover")
+    print("(recomputed from the model definitions with the report's own values)\n")
     print(text_table(["figure", "source", "report", "recomputed", "unit", "status"],
-                 [[r.figure_id, r.source[:24], r.report_value, fmt(r.recomputed), r.unit, r.status] for r in rows]))
-    flagged = [r for r in rows if r.status in ("report_inconsistent", "not_reproducible")]
+                     [[r.figure_id, r.source[:24], r.report_value, fmt(r.recomputed), r.unit, r.status] for r in rows]))
+    flagged = [r for r in rows if r.status == "report_inconsistent"]
     if flagged:
-        print("\nWhere the report disagrees with itself or gives too little to recompute:\n")
+        print("\nWhere the report contradicts its own stated values, and the slip that explains it:\n")
         for r in flagged:
-            print(textwrap.fill(f"{r.figure_id} ({r.status}): {r.note}", _width(), subsequent_indent="    "))
+            print(textwrap.fill(f"{r.figure_id}: {r.note}", _width(), subsequent_indent="    "))
     counts = summary(rows)
-    print("\n" + ", ".join(f"{counts[s]} {s}" for s in STATUSES) + f" ({len(rows)} figures). "
-          "Notes for every row: ictco2-xl reconcile --csv")
+    by_source = summary_by_source(rows)
+    present = [s for s in STATUSES if counts[s]]
+    print(f"\n{len(rows)} figures by status and part of the report:\n")
+    print(text_table(["part of the report", *present, "total"],
+                     [[part, *(c[s] for s in present), sum(c.values())] for part, c in by_source.items()]
+                     + [["all", *(counts[s] for s in present), len(rows)]]))
+    print("\n" + "\n".join(f"{s}: {STATUS_MEANING[s]}" for s in present))
+    print("Notes for every row: ictco2-xl reconcile --csv")
     return 0
 
 
@@ -141,8 +161,10 @@ def add_commands(sub) -> None:
     s = sub.add_parser("reconcile", help="recompute and classify every figure of the report")
     s.add_argument("--csv", action="store_true", help="CSV to stdout: " + "figure_id,source,description,report_value,"
                    "recomputed,unit,status,note")
-    s.add_argument("--status", choices=["reproduced", "implied_parameter", "report_inconsistent", "not_reproducible"],
-                   help="only rows with this status")
+    s.add_argument("--status", choices=["reproduced", "stated_input", "implied_parameter", "report_inconsistent",
+                                        "not_reproducible"], help="only rows with this status")
+    s.add_argument("--readme", metavar="FILE", help="regenerate the findings block between the markers "
+                   "<!-- findings:start ... --> and <!-- findings:end --> in FILE (README.md)")
     s.set_defaults(func=cmd_reconcile)
 
     s = sub.add_parser("models", help="list the models; MODEL shows one model's inputs and results")

@@ -28,6 +28,7 @@ class ImpliedUse:
     source: str
     note: str
     model: str = ""
+    behind: tuple = ()   # for a value derived from other models: the implied values it rests on
 
 
 def implied_behind(result: "Result", names) -> list[ImpliedUse]:
@@ -170,7 +171,7 @@ def _default(model: Model, inp: Input, env: dict, fs: FactorSet):
                 grouped.setdefault(f"{u.name} = {u.value:.6g}", set()).add(u.model)
             behind = [f"{k} ({', '.join(sorted(v))})" for k, v in sorted(grouped.items())]
             use = ImpliedUse(inp.name, value, d.description, "derived from models using implied values: "
-                             + "; ".join(behind), model.id) if behind else None
+                             + "; ".join(behind), model.id, tuple(sink)) if behind else None
             _derived_cache[key] = (fs, value, use)
         return _derived_cache[key][1], _derived_cache[key][2]
     else:

@@ -103,13 +103,20 @@ def _scenario_years(model: Model) -> tuple:
     return tuple(sorted(years))
 
 
+def _case_inputs(model: Model, figure: ModelFigure) -> dict:
+    """A figure's inputs that define its case. An input whose default the model derives from another model (a
+    pilot, the buildings' CO2) is left out: the report starts from its printed value, the template derives it,
+    and the difference column shows what that changes."""
+    return {k: v for k, v in figure.inputs if not isinstance(model.input(k).default, Derived)}
+
+
 def _matching_figures(model: Model, defaults: dict):
     """Reconciliation figures that are this model's outputs at the template's default inputs."""
     out = []
     for index, fig in enumerate(FIGURES):
         c = fig.compute
         if isinstance(c, ModelFigure) and c.model == model.id:
-            if all(np.isclose(defaults.get(k, np.nan), v) for k, v in c.inputs):
+            if all(np.isclose(defaults.get(k, np.nan), v) for k, v in _case_inputs(model, c).items()):
                 out.append((index, fig))
     return out
 
@@ -218,7 +225,7 @@ class TemplateLayout:
             if not (isinstance(c, ModelFigure) and c.model == m.id and c.output in (None, m.primary)
                     and not c.is_input):
                 continue
-            given = dict(c.inputs)
+            given = _case_inputs(m, c)
             if "target_year" not in given or given["target_year"] not in grid.years:
                 continue
             i = grid.years.index(given.pop("target_year"))

@@ -91,7 +91,7 @@ RESTATEMENT_COLUMNS = [
     ("unit", "unit", None, 11), ("report_printed", "report printed", TONNES, 16),
     ("report_factors", "recomputed, report factors", TONNES, 18), ("restated", "restated", TONNES, 18),
     ("change", "change", TONNES, 16), ("change_pct", "change %", PERCENT, 10),
-    ("factors_changed", "inputs that changed", None, 60), ("model", "model", None, 22),
+    ("factor_note", "what the factors cannot reach", None, 50), ("factors_changed", "inputs that changed", None, 60), ("model", "model", None, 22),
     ("function", "worksheet function", None, 28), ("figure_id", "report figure", None, 24),
 ]
 

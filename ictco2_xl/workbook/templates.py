@@ -15,7 +15,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .. import __version__
 from ..core.analysis.reconciliation import evaluate
-from ..core.definitions import Input, YearSeries
+from ..core.definitions import Derived, Input, YearSeries
 from ..core.factors import get_factor_set
 from ..core.model import Model
 from ..core.models import MODELS
@@ -231,7 +231,11 @@ def _results(ws, model: Model, layout: TemplateLayout):
         ws.cell(row=r, column=6, value=f"={extra['diff'].formula}")
         row = evaluate(fig)
         put_text(ws, r, 7, row.status)
-        put_text(ws, r, 8, row.note).alignment = WRAP
+        derived = [k for k, _ in fig.compute.inputs if isinstance(model.input(k).default, Derived)]
+        lead = (f"Status with the report's printed {', '.join(derived)}; this template derives "
+                f"{'it' if len(derived) == 1 else 'them'} from the model that produces "
+                f"{'it' if len(derived) == 1 else 'them'} (Inputs sheet), hence any difference. ") if derived else ""
+        put_text(ws, r, 8, lead + row.note).alignment = WRAP
 
 
 def _scenarios(ws, model: Model, layout: TemplateLayout):

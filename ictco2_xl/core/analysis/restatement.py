@@ -4,7 +4,11 @@ the report's printed figure and the same case under the report's own factors.
 The change (absolute and percent) compares the restated value with the report-factor recomputation,
 so it isolates the effect of the factors; the printed figure is shown for reference (where the report
 contradicts its own inputs, the reconciliation says why). Roll-up cases follow through: E1, E3 and
-China Mobile's total are recomputed from the restated appendix models.
+China Mobile's total are recomputed from the restated appendix models, and the potentials built on a
+pilot or a sub-result (street lights, generators, the buildings of teleworking) from the models that
+produce them. A published CO2 figure printed without the activity data behind it (the CO2 per car, a
+hardware emission, a back-solved CO2 per yuan) cannot follow a factor set: ``factor_note`` names it, and a
+case that rests only on such figures is "factor-independent" instead of showing +0.0%.
 """
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..definitions import Derived
 from ..factors import FactorSet, get_factor_set
 from ..models import MODELS, get_model
 from .reconciliation import FIGURES
@@ -23,7 +28,7 @@ from .reconciliation import FIGURES
 _UNIT_SCALE = {"t CO2": 1.0, "kg CO2": 1e-3, "10^4 t CO2": 1e4, "10^8 t CO2": 1e8, "1": 1.0, "10^4 lamps": 1.0}
 
 COLUMNS = ["case", "model", "function", "description", "output", "unit", "report_printed", "report_factors",
-           "restated", "change", "change_pct", "factors_changed", "figure_id"]
+           "restated", "change", "change_pct", "factor_note", "factors_changed", "figure_id"]
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,8 @@ def _cases() -> list[Case]:
                  figure_id=f"S.dematerialisation.{y}") for y in _YEARS]
     out += [Case(f"epaper.{y}", "epaper", f"Electronic-paper potential {y}", {"target_year": y},
                  figure_id=f"5-2-2-2.epaper_{y}") for y in (2020, 2030)]
+    out += [Case("building_emissions", "building_emissions", "Office-building CO2 2010-2030 (§5.3.1)",
+                 figure_id="5-3-1.office_building")]
     out += [Case(f"telework.{y}", "telework", f"Teleworking potential {y}", {"target_year": y},
                  figure_id=f"S.telework.{y}") for y in _YEARS]
     out += [Case("aviation_history.2006", "aviation_history", "Civil-aviation passenger CO2 2006", {"target_year": 2006},
@@ -142,8 +149,45 @@ def _changed(model, output: str, before, after) -> str:
     return "; ".join(parts)
 
 
+def fixed_results(model, output: str, run) -> list:
+    """Inputs behind ``output`` that are published CO2 figures without the activity data a factor set would
+    apply to (the CO2 per car, a hardware emission, a CO2 per yuan back-solved from a result); zeros aside."""
+    if output not in {s.name for s in model.steps}:
+        return []
+    deps = model.dependencies(output)
+    return [i for i in model.inputs if i.name in deps and i.factor is None and not isinstance(i.default, Derived)
+            and "CO2" in i.unit and np.any(np.asarray(run.inputs[i.name]) != 0)]
+
+
+def _factor_keys(model, output: str) -> set[str]:
+    """Factor keys behind an output; ``derived`` where a derived default (E1, a pilot) brings factors in."""
+    if output not in {s.name for s in model.steps}:
+        return {"derived"} if isinstance(model.input(output).default, Derived) else set()
+    deps = model.dependencies(output)
+    keys = {i.factor for i in model.inputs if i.name in deps and i.factor}
+    if any(isinstance(i.default, Derived) for i in model.inputs if i.name in deps):
+        keys.add("derived")
+    return keys
+
+
+def factor_note(model, output: str, changed: bool, before) -> str:
+    """Why a case does not (fully) follow the factor set, or ''."""
+    fixed = fixed_results(model, output, before)
+    printed = ", ".join(f"{i.name} ({float(np.ravel(before.inputs[i.name])[0]):.4g} {i.unit})" for i in fixed)
+    printed = f"{printed} {'is' if len(fixed) == 1 else 'are'} printed without the activity data a factor would " \
+              "apply to" if fixed else ""
+    keys = _factor_keys(model, output)
+    if changed:
+        return f"partly factor-independent: {printed}" if fixed else ""
+    if not keys:
+        return f"factor-independent: {printed}" if fixed else "no emission factor involved"
+    same = ", ".join(sorted(k for k in keys if k != "derived")) or "the factors behind it"
+    return "; ".join(p for p in (f"unchanged: {same} the same in both factor sets", printed) if p)
+
+
 def restate(factor_set="current", cases: list[Case] | None = None) -> pd.DataFrame:
-    """Every report case under ``factor_set`` next to the report's figure and its report-factor value."""
+    """Every report case under ``factor_set`` next to the report's figure and its report-factor value.
+    A factor-independent case has no change (NaN) and says why in ``factor_note``."""
     fs: FactorSet = get_factor_set(factor_set)
     report = get_factor_set("report")
     rows = []
@@ -152,11 +196,15 @@ def restate(factor_set="current", cases: list[Case] | None = None) -> pd.DataFra
         output = c.output or model.primary
         before, after = model.run(c.inputs, report), model.run(c.inputs, fs)
         old, new = _value(before, output), _value(after, output)
+        note = factor_note(model, output, new != old, before)
+        independent = note.startswith("factor-independent")
+        change = np.nan if independent else new - old
         rows.append(dict(case=c.case, model=model.id, function=model.function, description=c.description,
                          output=output, unit=_unit(model, output), report_printed=printed_value(c),
-                         report_factors=old, restated=new, change=new - old,
-                         change_pct=(new - old) / abs(old) * 100 if old else np.nan,
-                         factors_changed=_changed(model, output, before, after), figure_id=c.figure_id or ""))
+                         report_factors=old, restated=new, change=change,
+                         change_pct=change / abs(old) * 100 if old and not independent else np.nan,
+                         factor_note=note, factors_changed=_changed(model, output, before, after),
+                         figure_id=c.figure_id or ""))
     table = pd.DataFrame(rows, columns=COLUMNS)
     table.attrs["factor_set"] = fs.name
     return table
@@ -168,4 +216,4 @@ def to_csv(table: pd.DataFrame) -> str:
     return buf.getvalue()
 
 
-__all__ = ["Case", "CASES", "COLUMNS", "restate", "printed_value", "to_csv"]
+__all__ = ["Case", "CASES", "COLUMNS", "restate", "printed_value", "fixed_results", "factor_note", "to_csv"]

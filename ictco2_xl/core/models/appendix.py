@@ -43,7 +43,8 @@ FLEET = Model(
               uncertainty=FUEL_INTENSITY),
         diesel(),
         own_emission_from_factor(101804.85, 3869, "Table 4-2",
-                                 "Which factor belongs to which row is reconstructed from the scrambled extraction."),
+                                 "Table 4-2 prints its factors 3869, 244, 113 and 64825 apart from their rows; they are read in row "
+                                 "order (车管家 3869, 路灯远程控制 64825)."),
     ],
     steps=[
         Step("diesel_saved_l", "tonnage_100t * empty_rate_drop * km_per_vehicle_year * diesel_l_per_100tkm",
@@ -79,8 +80,8 @@ GENSET = Model(
         Step("reduction_t", "paper_t + diesel_t", "t CO2/yr", "CO2 reduction", "减排量"),
     ],
     primary="reduction_t",
-    notes=["The report prints 44 t (44346 kg in Table 4-4), but its stated inputs give 33.07 t; 44.35 t would "
-           "need 37,028 L of diesel or 1.606 kg CO2/L. §5.4.3 extrapolates the 44 t nationwide."],
+    notes=["The report prints 44 t (44346 kg in Table 4-4), but its stated inputs give 33.07 t: 44.346 t counts the "
+           "1200 sheets of paper at 9.41 kg instead of 9.41 g. §5.4.3 extrapolates the 44 t nationwide."],
 )
 
 URBAN = Model(
@@ -143,7 +144,7 @@ MMS_CARD = Model(
     primary="reduction_t",
     notes=["The report prints 22 t (22064 kg, enablement 36.9), but 1,050,000 cards x 9.41 g = 9.88 t: the "
            "published figure implies 21.58 g per card (2.29 A4 sheets) although the appendix approximates a "
-           "card by one A4 sheet."],
+           "card by one A4 sheet. No single slip of the table's numbers reproduces it."],
 )
 
 SELF_SERVICE = Model(
@@ -193,9 +194,10 @@ SELF_SERVICE = Model(
         enablement_step(),
     ],
     primary="reduction_t",
-    notes=["Table 4-2's 3322236 kg implies an after-ICT emission of 7.8 kg, not the 57.4 kg the stated "
-           "traffic gives; its enablement factor (244 in the reconstructed column order) implies 13.6 t, which "
-           "the 3322 t reduction cannot accommodate."],
+    notes=["Table 4-2's 3322236 kg implies an after-ICT emission of 7.4 kg, not the 57.4 kg the stated traffic gives: "
+           "it is reproduced with 2,960,000 electronic transactions, the 22,960,000 of the table with the leading 2 "
+           "dropped. Its enablement factor (244, reading Table 4-2's factor cells in row order) implies 13.6 t of own "
+           "emission, which the 3322 t reduction cannot hold."],
 )
 
 RURAL_EGOV = Model(
@@ -260,7 +262,8 @@ STREETLIGHT = Model(
               uncertainty=GASOLINE_PRICE),
         gasoline(), grid(),
         own_emission_from_factor(1015.62, 64825, "Table 4-2",
-                                 "Which factor belongs to which row is reconstructed from the scrambled extraction."),
+                                 "Table 4-2 prints its factors 3869, 244, 113 and 64825 apart from their rows; they are read in row "
+                                 "order (车管家 3869, 路灯远程控制 64825)."),
     ],
     steps=[
         Step("lighting_before_t", "lamp_count * hours_before * lamp_kw * grid_kg_per_kwh / 1000", "t CO2/yr",
@@ -355,7 +358,8 @@ NEWSPAPER = Model(
         enablement_step(),
     ],
     primary="reduction_t",
-    notes=["Table 4-3 gives enablement 6.3 (the same as music download); the stated inputs give 6.64."],
+    notes=["Table 4-3 gives enablement 6.3, the same as the music-download row above it: with the stated 0.8665 "
+           "kg/kWh the factor is 6.39 (printed cut off), with the 0.834 its 456973 kg needs it is 6.64."],
 )
 
 NEWSLETTER = Model(

@@ -43,7 +43,7 @@ FACTOR_UNCERTAINTY: dict[str, Distribution] = {
 SAVING = spread(0.30, "A saving estimated against a counterfactual the report does not document; ±30%.")
 ROUND_SAVING = spread(0.50, "A round-number estimate of a saving against an undocumented counterfactual; ±50%.")
 IMPLIED = spread(0.50, "Not stated: back-solved from a published figure whose reading is uncertain (rounded digits, "
-                       "a reconstructed table); ±50%.")
+                       "a table cell whose row is ambiguous); ±50%.")
 GASOLINE_PRICE = spread(0.10, "Retail gasoline prices were adjusted during 2008 and differ by grade; ±10%.")
 FUEL_INTENSITY = spread(0.15, "A fleet-average diesel use per 100 t-km; it varies with load, road and truck size; ±15%.")
 ASSUMED_ZERO = fixed(reason="Assumed 0 because the report counts none; a non-zero value is a scenario, not a spread.")
@@ -85,4 +85,4 @@ def own_emission_from_factor(reduction_t: float, factor: float, table: str, extr
                  source=f"{table}: published 减排系数 {factor:g} = reduction / own emission",
                  note=f"Not stated; implied by {reduction_t:g} t / {factor:g}. {extra}".strip(),
                  uncertainty=spread(0.50, f"Not stated: back-solved from the published enablement factor {factor:g}, "
-                                          "printed to few digits in a table whose columns are reconstructed; ±50%."))
+                                          "printed to few digits in a table whose factor cells are not aligned with their rows; ±50%."))

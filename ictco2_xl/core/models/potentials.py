@@ -2,9 +2,12 @@
 and the summary's headline (Figure 0-1)."""
 from __future__ import annotations
 
-from ..definitions import FRACTION, POSITIVE, Bounds, DataSeries, Input, Step, YearSeries, spread, triangular
+from ..definitions import (FRACTION, POSITIVE, Bounds, DataSeries, Derived, Input, Step, YearSeries, spread,
+                           triangular)
+from ..evaluation import output_for_default
 from ..model import Model, compose
-from .common import FUEL_INTENSITY, IMPLIED, a4_sheet, factor_input
+from .appendix import GENSET, STREETLIGHT
+from .common import FUEL_INTENSITY, IMPLIED, a4_sheet, factor_input, grid
 
 
 def year_input(lo: int, hi: int, default: int = 2030, source: str = "") -> Input:
@@ -51,8 +54,8 @@ LOGISTICS_BASELINE = Model(
     ],
     primary="baseline_t",
     arg_order=("target_year",),
-    notes=["Table 5-1 prints the CO2 row as 28.1, 31.0, 50.9, 82.1 '亿吨'; the values are 2.81-8.21 亿吨 (the text "
-           "says 2.81亿吨). The effective diesel factor 1.198 x 2.608 = 3.124 kg CO2/L is 2.6 times the 1.197 "
+    notes=["Table 5-1 prints the CO2 row as 28.1, 31.0, 50.9, 82.1 '亿吨当量CO2': ten times the 2.81-8.21亿吨 of "
+           "the text and of Table 5-2, i.e. the row is in 千万吨 (10^7 t) under a 亿吨 label. The effective diesel factor 1.198 x 2.608 = 3.124 kg CO2/L is 2.6 times the 1.197 "
            "kg/L of the appendix and 16% above IPCC's 2.69 kg/L."],
 )
 
@@ -116,8 +119,9 @@ DISC_BASELINE = Model(
     primary="co2_t",
     arg_order=("target_year",),
     functions={"DISC_TREND": ("discs_10k", "Video discs published in a year (10^4 discs), linear trend of Table 5-3.")},
-    notes=["The report does not name its trend; a linear least-squares fit over 1998-2007 reproduces its 2020 value "
-           "(103,500万 discs, 103万 t) but gives 148万 t for 2030, not 313万 t."],
+    notes=["The report does not name its trend ('以2006年以前相同的增长速度', 'the pre-2006 growth'); a linear "
+           "least-squares fit over 1998-2007 reproduces its 2020 value (103,500万 discs, 103万 t). The report computes "
+           "no other year: the 313万 t it quotes for 2030 follows no method it gives (this trend gives 148万 t)."],
 )
 
 DEMATERIALISATION = DISC_BASELINE.extend(
@@ -164,11 +168,58 @@ EPAPER = Model(
     ],
     primary="reduction_t",
     arg_order=("target_year",),
-    notes=["The report's 355万 t (2020) and 1092万 t (2030) imply 0.091 and 0.198 t CO2 per t of paper: two "
-           "different factors, both far below its own 9.41 g per A4 sheet (1.89 t/t)."],
+    notes=["The report states no CO2 factor per tonne of paper. Its 355万 t (2020) and 1092万 t (2030) imply 0.091 "
+           "and 0.198 t CO2 per t: the same 25% share with two different factors, both far below the 1.89 t/t its "
+           "9.41 g per A4 sheet would give at 4.99 g per sheet (a sheet mass the report does not state)."],
 )
 
 # -- 5.3 smart work ----------------------------------------------------------------------------------
+BUILDINGS = Model(
+    id="building_emissions", function="BUILDING_EMISSIONS",
+    title="Building CO2 of §5.3.1 (办公与住宅建筑的CO2排放)", title_zh="办公与住宅建筑的CO2排放", kind="potential",
+    section="§5.3.1",
+    description="China's office-building and residential CO2 as §5.3.1 derives them for 2010-2030: floor area times "
+                "electricity per m2 times the grid factor, residential 34% of it, office 1.18 times residential.",
+    inputs=[
+        Input("floor_area_100m_m2", "Building floor area 2010-2030", "建筑总面积", "10^8 m2", 730, POSITIVE,
+              "§5.3.1 ('430亿平方米' in 2007 + '新增建筑面约300亿平方米' = '730亿平方米')", extensive=True,
+              uncertainty=spread(0.1, "430亿 m2 existing plus about 300亿 m2 to be built by 2030; ±10%.")),
+        Input("kwh_per_m2_year", "Electricity per m2 of floor area", "单位建筑面积的耗电量", "kWh/(m2·yr)", 14, POSITIVE,
+              "§5.3.1 ('14 KWH/(m2.年)', Tsinghua 2007)",
+              uncertainty=spread(0.3, "One national average for every building type and year to 2030; ±30%.")),
+        Input("residential_share", "Residential share of building CO2", "住宅建筑的CO2排放量占建筑总排放量比例",
+              "fraction", 0.34, FRACTION, "§5.3.1 ('34％')",
+              uncertainty=spread(0.15, "A share quoted from one study (2003); ±15%.")),
+        Input("office_to_residential", "Office CO2 relative to residential CO2", "办公碳排放是住宅排放的倍数", "1", 1.18,
+              POSITIVE, "§5.3.1 ('中国办公碳排放是住宅排放的1.18倍')",
+              note="The printed office figure 5.27亿 t is 2.93 x 1.8, not 2.93 x 1.18 (see notes).",
+              uncertainty=spread(0.3, "A ratio quoted from one study (2003) and misapplied by the report itself "
+                                      "(1.8 for 1.18); ±30%.")),
+        grid(),
+    ],
+    steps=[
+        Step("electricity_kwh", "floor_area_100m_m2 * 100000000 * kwh_per_m2_year", "kWh/yr", "Building electricity",
+             "建筑耗电量"),
+        Step("building_t", "electricity_kwh * grid_kg_per_kwh / 1000", "t CO2/yr", "Building CO2", "建筑总排放"),
+        Step("residential_t", "building_t * residential_share", "t CO2/yr", "Residential-building CO2", "住宅建筑碳排放"),
+        Step("office_t", "residential_t * office_to_residential", "t CO2/yr", "Office-building CO2",
+             "办公建筑的CO2排放量"),
+    ],
+    primary="office_t",
+    functions={"RESIDENTIAL_BUILDING_EMISSIONS": ("residential_t", "Residential-building CO2 of §5.3.1 (report: 2.93亿 t).")},
+    notes=["§5.3.1 names no grid factor: its 2.93亿 t of residential CO2 implies 0.8432 kg/kWh (the report's 0.8665 "
+           "gives 3.01亿 t, 0.834 gives 2.90亿 t), which the `report` factor set uses for this model.",
+           "The printed office-building CO2, 5.27亿 t, is 2.93 x 1.8 (5.274): the stated ratio 1.18 with a digit "
+           "dropped. With the stated 1.18 office buildings emit 3.46亿 t. (If 1.18 compared emissions per m2, the "
+           "report would have needed to state the office floor area.)"],
+)
+
+
+def _building(output: str):
+    return Derived(lambda fs: output_for_default(BUILDINGS, fs, output),
+                   f"the building_emissions model ({'office' if output == 'office_t' else 'residential'}, §5.3.1)")
+
+
 TELEWORK = Model(
     id="telework", function="TELEWORK_POTENTIAL",
     title="Teleworking potential (远程办公)", title_zh="远程办公减排潜力", kind="potential",
@@ -192,12 +243,15 @@ TELEWORK = Model(
               "§5.3.1; teleworking table (SMART 2020)",
               uncertainty=spread(0.25, "SMART 2020's 80% less work-related car travel for teleworkers; ±25% (capped at "
                                        "100%).")),
-        Input("office_building_t", "Office-building CO2", "办公建筑的CO2排放量", "t CO2/yr", 5.27e8, POSITIVE, "§5.3.1",
+        Input("office_building_t", "Office-building CO2", "办公建筑的CO2排放量", "t CO2/yr", _building("office_t"),
+              POSITIVE, "§5.3.1 (printed 5.27亿 t; see building_emissions)",
               note="The report derives it for the period 2010-2030 and applies it to each year.", extensive=True,
-              uncertainty=spread(0.2, "5.27亿 t cannot be rebuilt from the inputs the report states (see notes); ±20%.")),
-        Input("residential_building_t", "Residential-building CO2", "住宅建筑碳排放", "t CO2/yr", 2.93e8, POSITIVE, "§5.3.1",
-              extensive=True,
-              uncertainty=spread(0.2, "2.93亿 t cannot be rebuilt from the inputs the report states (see notes); ±20%.")),
+              uncertainty=spread(0.3, "Lumped: floor area, electricity per m2, the shares and the grid factor of "
+                                      "building_emissions, each soft (±10% to ±30%); ±30%.")),
+        Input("residential_building_t", "Residential-building CO2", "住宅建筑碳排放", "t CO2/yr", _building("residential_t"),
+              POSITIVE, "§5.3.1 (printed 2.93亿 t; see building_emissions)", extensive=True,
+              uncertainty=spread(0.3, "Lumped: floor area, electricity per m2, the residential share and the grid "
+                                      "factor of building_emissions; ±30%.")),
         Input("office_cut", "Office emission cut by teleworking", "办公室碳排放减少比例", "fraction", 0.6, FRACTION, "§5.3.1",
               uncertainty=spread(0.3, "60% less office emission assumes offices shrink in step with teleworking; ±30%.")),
         Input("residential_increase", "Residential emission increase", "住宅建筑排放增加比例", "fraction", 0.15,
@@ -217,8 +271,13 @@ TELEWORK = Model(
     ],
     primary="reduction_t",
     arg_order=("target_year",),
-    notes=["The building emissions (5.27 and 2.93亿 t) cannot be rebuilt from the stated 730亿 m2, 14 kWh/m2, "
-           "34% and 1.18; they are taken as stated. They are given for 2010-2030 yet added to each year's result."],
+    notes=["The building emissions come from the building_emissions model, so a factor set flows through them. The "
+           "report's table starts from its printed 5.27 and 2.93亿 t; 5.27 is 2.93 x 1.8 where the report states 1.18, "
+           "so with the stated inputs office buildings emit 3.46亿 t and the reductions are 1.89, 2.31 and 2.86亿 t "
+           "instead of 2.98, 3.40 and 3.95. The building figures are given for 2010-2030 yet added to each year's "
+           "result.",
+           "The CO2 per car (3041, 2950, 2767 kg) is printed without the fuel use behind it, so the transport part "
+           "cannot follow a factor set."],
 )
 
 AVIATION = Model(
@@ -252,7 +311,7 @@ AVIATION = Model(
     primary="baseline_t",
     arg_order=("target_year",),
     notes=["Table 5-6's CO2 column (and Table 5-5's baseline) is 10 times what its stated inputs give: it is "
-           "reproduced with 27 passengers per aircraft instead of 270."],
+           "reproduced with 27 passengers per aircraft, the stated 270 with its 0 dropped."],
 )
 
 VIDEOCONF = AVIATION.extend(
@@ -310,7 +369,9 @@ STREETLIGHT_TREND = Model(
     arg_order=("target_year",),
     functions={"STREETLIGHT_TREND_R2": ("trend_r2", "R² of the exponential street-light trend (report: 0.988).")},
     notes=["The fit reproduces the stated R² (0.988) but not Table 5-8: it gives 2474, 12059 and 58786万 lamps for "
-           "2010, 2020 and 2030 where the table prints 1530, 10190 and 57942, which lie on no single exponential."],
+           "2010, 2020 and 2030 where the table prints 1530, 10190 and 57942. Those are the fit with its coefficients "
+           "rounded as a chart trendline shows them, 229.8 x e^(0.158 x) with x = 1 for 1996, taken at x = 12, 24 "
+           "and 35: 2007 and 2019 instead of 2010 and 2020, and 2030."],
 )
 
 STREETLIGHT_POTENTIAL = Model(
@@ -328,7 +389,10 @@ STREETLIGHT_POTENTIAL = Model(
               YearSeries(((2010, 1530), (2020, 10190), (2030, 57942)), "geometric"), POSITIVE, "Table 5-8",
               extensive=True,
               uncertainty=spread(0.3, "Table 5-8's lamp counts lie on no single trend (see notes); ±30%.")),
-        Input("pilot_reduction_t", "Pilot reduction", "试点减排量", "t CO2/yr", 1015, POSITIVE, "§5.4.2.3 ('1015吨')",
+        Input("pilot_reduction_t", "Pilot reduction", "试点减排量", "t CO2/yr",
+              Derived(lambda fs: output_for_default(STREETLIGHT, fs), "the streetlight model (Appendix 7)"), POSITIVE,
+              "§5.4.2.3 ('1015吨', the Chongqing pilot truncated)",
+              note="Table 5-9 starts from the printed 1015 t; the model's 1015.6 t lets a factor set flow through.",
               uncertainty=spread(0.25, "Lumped: the Chongqing pilot's reduction spreads -16%/+17% (P5-P95) under "
                                         "the ranges of the `streetlight` model; this range matches (a test checks it).")),
         Input("pilot_lamps", "Pilot lamps", "试点路灯数", "lamps", 2000, POSITIVE, "§5.4.2.3"),
@@ -345,8 +409,10 @@ STREETLIGHT_POTENTIAL = Model(
     ],
     primary="reduction_t",
     arg_order=("target_year", "adoption_rate"),
-    notes=["Table 5-9 prints 1005万 lamps for 2010 at 50% (1530 x 50% = 765) and carries the error into 510 and "
-           "357万 t, which the summary repeats."],
+    notes=["Table 5-9 prints 1005万 lamps for 2010 at 50%: 2010 x 50%, the year times the adoption rate, instead of "
+           "1530 x 50% = 765; it carries the error into 510 and 357万 t, which the summary repeats.",
+           "The pilot reduction comes from the streetlight model (1015.6 t), so a factor set flows through; Table 5-9 "
+           "uses the printed 1015 t."],
 )
 
 GENSET_POTENTIAL = Model(
@@ -356,10 +422,13 @@ GENSET_POTENTIAL = Model(
     description="CO2 cut if all of China Mobile's base stations had their diesel generators monitored, scaled "
                 "from the Chongqing pilot (55 generators, 5 stations each).",
     inputs=[
-        Input("pilot_reduction_t", "Pilot reduction", "试点减排量", "t CO2/yr", 44, POSITIVE, "§5.4.3.2 ('44吨')",
-              note="The appendix inputs give 33.07 t, not 44 t.",
-              uncertainty=triangular(33, 48, reason="The printed 44 t; the appendix's stated inputs give 33.07 t (see "
-                                                    "genset_monitoring): 33 to 48 t, peaking at 44.")),
+        Input("pilot_reduction_t", "Pilot reduction", "试点减排量", "t CO2/yr",
+              Derived(lambda fs: output_for_default(GENSET, fs), "the genset_monitoring model (Appendix 2)"), POSITIVE,
+              "§5.4.3.2 ('44吨'; Appendix 2)",
+              note="The report prints 44 t; the appendix's stated inputs give 33.07 t (44.35 t counts 9.41 g of paper "
+                   "per sheet as 9.41 kg).",
+              uncertainty=spread(0.3, "Lumped: the pilot's reduction spreads -21%/+20% (P5-P95) under the ranges of "
+                                      "the `genset_monitoring` model; this range matches (a test checks it).")),
         Input("pilot_gensets", "Generators in the pilot", "试点油机数", "generators", 55, POSITIVE, "§5.4.3.2"),
         Input("stations_per_genset", "Base stations per generator", "每台油机负责基站数", "stations", 5, POSITIVE, "§5.4.3.2",
               uncertainty=spread(0.2, "Each generator serving 5 base stations is an average; ±20%.")),
@@ -375,6 +444,9 @@ GENSET_POTENTIAL = Model(
         Step("share_of_emission", "reduction_t / china_mobile_emission_t", "fraction", "Share of China Mobile's emission", "占比"),
     ],
     primary="reduction_t",
+    notes=["The pilot reduction comes from the genset_monitoring model (33.07 t), so a factor set flows through; "
+           "§5.4.3.2 builds its 7.04万 t on the printed 44 t, which counts 1200 sheets of paper at 9.41 kg instead of "
+           "9.41 g. From the appendix's stated inputs the nationwide reduction is 5.29万 t (0.79% of 670万 t)."],
 )
 
 SIM_PAYMENT_POTENTIAL = Model(
@@ -442,6 +514,6 @@ HEADLINE = compose(
     notes=["Smart applications are not in the total (the report does not estimate them)."],
 )
 
-POTENTIAL_MODELS = [LOGISTICS_BASELINE, LOGISTICS_POTENTIAL, DISC_BASELINE, DEMATERIALISATION, EPAPER, TELEWORK,
-                    AVIATION, VIDEOCONF, STREETLIGHT_TREND, STREETLIGHT_POTENTIAL, GENSET_POTENTIAL,
+POTENTIAL_MODELS = [LOGISTICS_BASELINE, LOGISTICS_POTENTIAL, DISC_BASELINE, DEMATERIALISATION, EPAPER, BUILDINGS,
+                    TELEWORK, AVIATION, VIDEOCONF, STREETLIGHT_TREND, STREETLIGHT_POTENTIAL, GENSET_POTENTIAL,
                     SIM_PAYMENT_POTENTIAL, BANKNOTES, HEADLINE]
