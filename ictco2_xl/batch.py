@@ -29,7 +29,7 @@ import pandas as pd
 from .core.errors import ICTCO2Error, did_you_mean
 from .core.evaluation import validate_frame
 from .core.factors import get_factor_set
-from .core.models import MODELS, get_model
+from .core.models import all_models, get_model, model_source
 
 RESERVED = {"scenario", "model", "factor_set"}
 CHUNK_ROWS = 500
@@ -270,10 +270,18 @@ _FILLERS: dict = {}
 
 def _filler(model_id: str, factor_set: str, template: bytes | None = None):
     from .workbook.filler import TemplateFiller
-    key = (model_id, factor_set)
+    model = all_models()[model_id]
+    key = (model_id, id(model), factor_set)  # a reloaded model file is a new model
     if key not in _FILLERS:
-        _FILLERS[key] = TemplateFiller(MODELS[model_id], factor_set, template=template)
+        _FILLERS[key] = TemplateFiller(model, factor_set, template=template)
     return _FILLERS[key]
+
+
+def _ensure_model(model_id: str, source: tuple[str, str] | None) -> None:
+    """In a worker process (spawned on Windows and macOS), load the user model the parent had loaded."""
+    if source is not None and model_id not in all_models():
+        from .core.modelfile import load_model_text
+        load_model_text(*source)
 
 
 @dataclass
@@ -285,11 +293,13 @@ class _Job:
     out_dir: str
     overwrite: bool
     template: bytes | None = None  # built once by the parent, so worker processes only fill it
+    model_source: tuple[str, str] | None = None  # a user model's file text and origin
 
 
 def _run_job(job: _Job) -> list[dict]:
     """Validate, compute and write one group of rows; returns their summary records."""
-    model = MODELS[job.model_id]
+    _ensure_model(job.model_id, job.model_source)
+    model = all_models()[job.model_id]
     out = Path(job.out_dir)
     rows, scenarios = job.frame.index.tolist(), job.frame["scenario"].tolist()
     numeric, errors = validate_frame(model, job.frame.drop(columns=["scenario"]), blank_as_default=True)
@@ -351,7 +361,7 @@ def _group_jobs(chunk: pd.DataFrame, default_model: str | None, default_fs: str,
         base = {"row": row, "scenario": scenarios[pos], "model": model_text, "factor_set": fs_text, "file": ""}
         if model is None:
             rule = ("is required (a 'model' column or --model)" if not model_text else
-                    f"must be one of the models{did_you_mean(model_text, MODELS)} ({', '.join(MODELS)})")
+                    f"must be one of the models{did_you_mean(model_text, all_models())} ({', '.join(all_models())})")
             records.append({**base, "status": "error", "message": f"row {row}, column model: {rule}, got {model_text!r}"})
             continue
         if fs_errors[fs_text]:
@@ -369,14 +379,15 @@ def _group_jobs(chunk: pd.DataFrame, default_model: str | None, default_fs: str,
         groups.setdefault((model.id, fs_text), []).append(pos)
     jobs = []
     for (mid, fs), positions in groups.items():
-        model = MODELS[mid]
+        model = all_models()[mid]
         cols = ["scenario"] + [i.name for i in model.inputs if i.name in chunk.columns]
         frame = chunk.iloc[positions][cols]
         file_names = [names.unique(safe_name(s, f"row{r}")) for s, r in zip(frame["scenario"], frame.index)]
         for n in file_names:   # safe_name already guarantees this; a file outside --out must never happen
             if any(sep in n for sep in (os.sep, os.altsep) if sep) or n in ("", ".", ".."):
                 raise BatchError(f"file name {n!r} would leave the output folder")
-        jobs.append(_Job(mid, fs, frame, file_names, str(out_dir), overwrite, _filler(mid, fs).template))
+        jobs.append(_Job(mid, fs, frame, file_names, str(out_dir), overwrite, _filler(mid, fs).template,
+                         model_source(mid)))
     return jobs
 
 

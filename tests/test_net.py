@@ -118,7 +118,7 @@ def test_markdown_has_method_table_sources_and_effects(report):
 
 def test_workbook_has_the_net_table_effects_and_method(tmp_path, report):
     wb = openpyxl.load_workbook(net_workbook(report, tmp_path / "net.xlsx"))
-    assert wb.sheetnames == ["Net effects", "Not quantified", "Method"]
+    assert wb.sheetnames == ["Net effects", "Not quantified", "Assessment records", "Method"]
     ws = wb["Net effects"]
     head = next(r for r in range(1, 10) if ws.cell(r, 1).value == "solution")
     headers = [ws.cell(head, j + 1).value for j in range(len(NET_COLUMNS))]

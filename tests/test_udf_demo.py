@@ -116,6 +116,8 @@ def test_helper_sheet(cells):
         r = demo.FACTORS_TOP + i
         assert cells[f"Functions!B{r}"] == get_factor_set("report").value(key)
         assert cells[f"Functions!C{r}"] == get_factor_set("current").value(key)
+    assert cells[f"Functions!A{demo.RUN_ROW}"] == pytest.approx(
+        FUNCTIONS["LOGISTICS_REDUCTION"](*demo.RUN_CASE.values())[0][0], rel=1e-12)
     table = FUNCTIONS["ICTCO2_MODELS"]()
     top = demo.models_table_top()
     got = [[cells[f"Functions!{c}{top + i}"] for c in "ABCDE"] for i in range(len(table))]

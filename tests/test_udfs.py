@@ -14,7 +14,7 @@ from ictco2_xl.core import MODELS, get_factor_set, get_model
 from ictco2_xl.excel.worksheet import CATEGORY, FACTOR_SET_HELP, HELP_LIMIT, MAX_BAD_VALUES
 
 MODEL_FUNCTIONS = {fn.name: fn for m in MODELS.values() for fn in m.worksheet_functions()}
-HELPERS = ("ICTCO2_FACTOR", "ICTCO2_MODELS", "ICTCO2_VERSION", "ICTCO2_PERCENTILE")
+HELPERS = ("ICTCO2_FACTOR", "ICTCO2_MODELS", "ICTCO2_VERSION", "ICTCO2_PERCENTILE", "ICTCO2_RUN")
 REQUIRED = """LOGISTICS_REDUCTION GENSET_MONITORING_REDUCTION URBAN_MANAGEMENT_REDUCTION MMS_CARD_REDUCTION
 SELF_SERVICE_REDUCTION RURAL_EGOV_REDUCTION STREETLIGHT_REDUCTION MUSIC_DOWNLOAD_REDUCTION MOBILE_NEWSPAPER_REDUCTION
 NEWSLETTER_REDUCTION EINVOICE_REDUCTION MMS_FLYER_REDUCTION SIM_CARD_REDUCTION MOBILE_PAYMENT_REDUCTION
@@ -90,6 +90,9 @@ def test_helper_metadata(classic, name):
     elif name == "ICTCO2_PERCENTILE":
         assert [(a["name"], "optional" in a) for a in xl["args"]] == [
             ("function_name", False), ("p", False), ("draws", True), ("seed", True), ("factor_set", True)]
+    elif name == "ICTCO2_RUN":
+        assert [(a["name"], "optional" in a) for a in xl["args"]] == [
+            ("model", False), ("output", True), ("names", True), ("values", True), ("factor_set", True)]
     else:
         assert xl["args"] == []
 

@@ -267,7 +267,9 @@ def _write_arrays(ws):
     ws.column_dimensions["B"].width = 48
 
 
-FACTORS_TOP = 5
+RUN_ROW = 4          # =ICTCO2_RUN with input names and values from cells
+RUN_CASE = {"tonnage_100t": 80000, "empty_rate_drop": 0.015}   # §5.1.2's nationwide case
+FACTORS_TOP = 9
 PERCENTILE_DRAWS = 2000
 
 
@@ -284,6 +286,13 @@ def _write_functions(ws):
     ws["B3"] = (f"P5 and P95 of LOGISTICS_POTENTIAL() when its soft inputs vary over their ranges "
                 f"({PERCENTILE_DRAWS} draws, seed 0)")
     ws["C3"] = f'=ICTCO2_PERCENTILE("LOGISTICS_POTENTIAL",0.95,{PERCENTILE_DRAWS},0)'
+    r = RUN_ROW
+    ws[f"A{r}"] = f'=ICTCO2_RUN("fleet_management","reduction_t",C{r + 1}:D{r + 1},C{r + 2}:D{r + 2})'
+    ws[f"B{r}"] = ("ICTCO2_RUN: any model (an id, a function name or a model file) with inputs given by name: the "
+                   "names in a row, one row of values per scenario; here §5.1.2's nationwide 物流通 case (136万 t)")
+    for j, (name, value) in enumerate(RUN_CASE.items()):
+        ws.cell(r + 1, 3 + j, name)
+        ws.cell(r + 2, 3 + j, value)
     _header(ws, FACTORS_TOP - 1, ["factor", "report", "current", "unit"])
     first, last = FACTORS_TOP, FACTORS_TOP + len(FACTOR_KEYS) - 1
     for i, (key, (unit, _)) in enumerate(FACTOR_KEYS.items()):

@@ -15,6 +15,7 @@ from .. import __version__
 from ..core.errors import ICTCO2Error, did_you_mean
 from . import analysis, compute, excel, reference, workbooks
 from .common import UsageError, missing_dependency_line  # noqa: F401  (UsageError re-exported for callers)
+from .usermodels import add_models_option, load_user_models
 
 COMMAND_GROUPS = (reference, compute, workbooks, excel, analysis)
 START_HERE = """start here:
@@ -43,19 +44,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     for group in COMMAND_GROUPS:
         group.add_commands(sub)
+    for command in sub.choices.values():  # every command takes user models
+        add_models_option(command)
     return p
 
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        load_user_models(args)
         return args.func(args)
     except ModuleNotFoundError as exc:   # an optional dependency (openpyxl, formulas, matplotlib...) is missing
         print(f"ictco2-xl {args.command}: {missing_dependency_line(exc)}", file=sys.stderr)
         return 2
     except (ICTCO2Error, KeyError, FileNotFoundError, RuntimeError) as exc:
         msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        print(f"ictco2-xl {args.command}: {msg}", file=sys.stderr)
+        for line in str(msg).splitlines() or [""]:  # a model file's problems: one line each
+            print(f"ictco2-xl {args.command}: {line}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0

@@ -45,17 +45,18 @@ def _parse_ranges(pairs) -> dict:
 
 def cmd_uncertainty(args) -> int:
     from ..core.analysis import uncertainty
-    from ..core.models import MODELS, get_model
+    from ..core.models import all_models, get_model
     fs = factor_set(args.factor_set)
     if args.draws < 1:
         raise UsageError(f"--draws must be at least 1, got {args.draws}")
     if args.model is None:
         if args.inputs:
             raise UsageError("input settings need a MODEL")
-        bar = progress_bar(len(MODELS), "models", "model")
+        models = all_models()
+        bar = progress_bar(len(models), "models", "model")
         results = []
         try:
-            for m in MODELS.values():   # one vectorised run per model: the bar advances per model
+            for m in models.values():   # one vectorised run per model: the bar advances per model
                 results.append(uncertainty.run(m, args.draws, args.seed, factor_set=fs))
                 bar.update(1)
         finally:

@@ -15,7 +15,10 @@ LITE_HOSTING = ("ictco2-xl is not on PyPI, so xlwings Lite installs the wheel wr
 
 
 def cmd_excel_config(args) -> int:
-    settings = classic_settings(args.interpreter, args.pythonpath)
+    if args.models and args.out:
+        raise UsageError("--models goes to your user xlwings.conf (--write) or the ICTCO2_MODELS variable: Python "
+                         "reads the models folder from there, not from a workbook's xlwings.conf")
+    settings = classic_settings(args.interpreter, args.pythonpath, args.models)
     target = user_conf_path() if args.write else Path(args.out) if args.out else None
     if target is None:
         sys.stdout.write(merge_conf("", settings))
@@ -31,6 +34,7 @@ def cmd_excel_config(args) -> int:
 
 
 def cmd_lite(args) -> int:
+    from ..core.models import USER_MODELS
     if args.wheel_url:
         requirement = check_wheel_url(args.wheel_url)
     elif args.requirement:
@@ -39,6 +43,8 @@ def cmd_lite(args) -> int:
         raise UsageError("give --wheel-url URL (or --requirement SPEC). " + LITE_HOSTING)
     paths = write_lite(args.out, requirement, args.overwrite)
     print("wrote " + ", ".join(str(p) for p in paths))
+    if USER_MODELS:
+        print(f"main.py embeds {len(USER_MODELS)} model file(s): {', '.join(USER_MODELS)} (each its own function)")
     if args.wheel_url:
         print(f"\nNow upload {paths[-1]} to {requirement} (it must be reachable there, with CORS allowed), paste "
               "main.py into xlwings Lite's main.py and add the lines of requirements.txt to its requirements.txt.")

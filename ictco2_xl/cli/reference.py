@@ -100,12 +100,14 @@ def show_model(model, fs) -> None:
 
 
 def cmd_models(args) -> int:
-    from ..core.models import MODELS, get_model
+    from ..core.models import USER_MODELS, all_models, get_model
     from ..core.reference import models_markdown
+    if args.check:
+        return _check_models(args.check)
     if args.markdown:
         if args.model:
             raise UsageError("--markdown renders every model; leave out MODEL")
-        text = models_markdown()
+        text = models_markdown(all_models() if USER_MODELS else None)
         if args.out:
             target = output_paths([args.out], args.overwrite)[0]
             target.write_text(text, encoding="utf-8")
@@ -119,7 +121,7 @@ def cmd_models(args) -> int:
         show_model(get_model(args.model), factor_set(args.factor_set))
         return 0
     rows = []
-    for m in MODELS.values():
+    for m in all_models().values():
         for k, fn in enumerate(m.worksheet_functions()):
             first = k == 0
             rows.append([m.id if first else "", m.title if first else "", fn.name, fn.unit, m.section if first else ""])
@@ -133,6 +135,22 @@ def _factor_rows(entries):
 
 
 FACTOR_HEADERS = ["key", "model", "value", "unit", "year", "status", "source"]
+
+
+def _check_models(paths) -> int:
+    """Validate model files (every problem, one line each, raises) and print each model's reference."""
+    from ..core.assessment import ITEMS, MISSING, completeness
+    from ..core.modelfile import check_models
+    from ..core.reference import model_markdown
+    models = check_models(*paths)
+    for m in models:
+        sys.stdout.write(model_markdown(m) + "\n")
+    for m in models:
+        missing = [i.label for i in ITEMS if completeness(m)[i.key] == MISSING]
+        gaps = f"; assessment record lacks: {', '.join(missing)}" if missing else "; assessment record complete"
+        print(f"{m.origin}: OK, model {m.id} ({', '.join(f.name for f in m.worksheet_functions())}){gaps}",
+              file=sys.stderr)
+    return 0
 
 
 def cmd_factors(args) -> int:
@@ -167,10 +185,13 @@ def add_commands(sub) -> None:
                    "<!-- findings:start ... --> and <!-- findings:end --> in FILE (README.md)")
     s.set_defaults(func=cmd_reconcile)
 
-    s = sub.add_parser("models", help="list the models; MODEL shows one model's inputs and results")
+    s = sub.add_parser("models", help="list the models; MODEL shows one model's inputs and results; --check "
+                       "validates model files")
     s.add_argument("model", nargs="?", help="a model id or worksheet-function name: its inputs (unit, default, "
                    "valid range, source), results and equations")
     s.add_argument("--markdown", action="store_true", help="the full reference (equations, inputs, sources) as Markdown")
+    s.add_argument("--check", action="append", metavar="PATH", help="validate model files (a .toml file or a "
+                   "folder; repeatable) and print each model's reference; every problem is one line")
     s.add_argument("--out", help="write the Markdown to this file instead of stdout (with --markdown)")
     add_overwrite_option(s)
     add_factor_set_option(s, note="; for the defaults shown with MODEL")

@@ -51,6 +51,8 @@ def _print_check(rep, engine: str) -> int:
         uncached = f"; {rep.uncached} store no cached value" if rep.uncached else ""
         print(f"{rep.path}: OK ({rep.cells} formula cells, no errors; {rep.cells - rep.uncached} cached values "
               f"equal {engine}{model}{uncached})")
+        if rep.note:
+            print(f"  note: {rep.note}")
         return 0
     print(f"{rep.path}: {len(rep.differences)} cell(s) differ ({engine}):")
     for d in rep.differences:

@@ -6,6 +6,7 @@ is derived from it.
 """
 from __future__ import annotations
 
+import keyword
 import re
 from dataclasses import dataclass
 from typing import Callable
@@ -15,13 +16,32 @@ import numpy as np
 from .errors import DefinitionError
 from .expr import Expression
 
-_NAME = re.compile(r"^[a-z][a-z0-9]*(_+[a-z0-9]+)+$")
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+MAX_NAME = 60
+# Names become Excel defined names: they must not read as a cell (A1 or R1C1 style: "tkm2008" is a cell in
+# the XFD range, "r2c3" and "r" are R1C1 references) nor as TRUE/FALSE, and they must not shadow a function
+# of the equation language (a Name and a call would render alike in Excel).
+_CELL_LIKE = re.compile(r"^([a-z]{1,3}[0-9]+|r[0-9]*c?[0-9]*|c[0-9]*)$")
+_RESERVED = frozenset({"true", "false", "exp", "ln", "min", "max", "growth", "logest_r2", "linear_trend"})
+
+
+def name_problem(name) -> str | None:
+    """Why ``name`` cannot be an input, step or table name (None: it can)."""
+    if not isinstance(name, str) or not _NAME.match(name):
+        return "must be lower-case letters, digits and underscores, starting with a letter"
+    if len(name) > MAX_NAME:
+        return f"must be at most {MAX_NAME} characters"
+    if _CELL_LIKE.match(name):
+        return "reads as a spreadsheet cell reference (e.g. ab12, r1c1); add a word, e.g. with an underscore"
+    if name in _RESERVED or keyword.iskeyword(name):
+        return "is a reserved word"
+    return None
 
 
 def _check_name(name: str, what: str) -> None:
-    # An underscore keeps every name clear of Excel cell references (e.g. "tkm2008" is a cell in XFD range).
-    if not _NAME.match(name):
-        raise DefinitionError(f"{what} name {name!r} must be snake_case with at least one underscore")
+    problem = name_problem(name)
+    if problem:
+        raise DefinitionError(f"{what} name {name!r} {problem}")
 
 
 @dataclass(frozen=True)
@@ -244,6 +264,7 @@ class Input:
     extensive: bool = False
     scope: str | None = None  # model id used to look up model-specific factors
     uncertainty: Distribution | None = None  # None: fixed at the default in uncertainty runs
+    data_quality: str = ""  # how good the value is (measured, estimated, ...), for the assessment record
 
     def __post_init__(self):
         _check_name(self.name, "input")

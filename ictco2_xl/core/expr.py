@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import math
+import warnings
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
@@ -80,16 +81,78 @@ def format_number(value: float) -> str:
     return repr(float(value)).upper()
 
 
+#: Limits of one equation (the report's longest is 132 characters, 7 levels deep).
+MAX_LENGTH, MAX_DEPTH, MAX_NODES = 2000, 50, 1000
+
+_WHAT = {ast.Attribute: "attribute access", ast.Subscript: "indexing", ast.Lambda: "a lambda",
+         ast.ListComp: "a comprehension", ast.SetComp: "a comprehension", ast.DictComp: "a comprehension",
+         ast.GeneratorExp: "a comprehension", ast.Compare: "a comparison", ast.BoolOp: "a logical operator",
+         ast.IfExp: "a conditional", ast.NamedExpr: "an assignment", ast.Starred: "unpacking",
+         ast.JoinedStr: "a string", ast.List: "a list", ast.Tuple: "a tuple", ast.Dict: "a dictionary",
+         ast.Set: "a set", ast.Await: "await", ast.Yield: "yield", ast.YieldFrom: "yield"}
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _describe(node) -> str:
+    """What a refused piece of syntax is, in words, with its text: ``attribute access 'os.system'``."""
+    if isinstance(node, ast.Constant):
+        what = "a string" if isinstance(node.value, (str, bytes)) else f"the constant {node.value!r}"
+    elif isinstance(node, ast.BinOp):
+        what = f"the operator {type(node.op).__name__}"
+    elif isinstance(node, ast.UnaryOp):
+        what = f"the operator {type(node.op).__name__}"
+    elif isinstance(node, ast.Call):
+        what = "keyword arguments" if node.keywords else "a call of something that is not a function name"
+    else:
+        what = _WHAT.get(type(node), type(node).__name__)
+    try:
+        text = ast.unparse(node)
+    except Exception:  # noqa: BLE001 - only for the message
+        text = ""
+    return f"{what} {_clip(text, 40)!r}" if text else what
+
+
+def _shape(tree, source: str) -> None:
+    """Refuse trees too deep or too large, iteratively (the checks below recurse)."""
+    todo, count = [(tree, 1)], 0
+    while todo:
+        node, depth = todo.pop()
+        count += 1
+        if depth > MAX_DEPTH:
+            raise DefinitionError(f"equation {_clip(source)!r} is nested more than {MAX_DEPTH} levels deep")
+        if count > MAX_NODES:
+            raise DefinitionError(f"equation {_clip(source)!r} has more than {MAX_NODES} terms")
+        todo.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+
+
 class Expression:
     """A parsed, validated equation such as ``tonnage_100t * empty_rate_drop * km / 1000``."""
 
     def __init__(self, source: str):
+        if not isinstance(source, str):
+            raise DefinitionError(f"an equation must be text, got {type(source).__name__}")
         self.source = " ".join(source.split())
+        # Limits far above any real model, so hostile or runaway text fails fast with one line instead of
+        # exhausting the parser's recursion, memory or time (see _shape).
+        if len(self.source) > MAX_LENGTH:
+            raise DefinitionError(f"equation is {len(self.source):,} characters long; the limit is {MAX_LENGTH:,}")
+        if not self.source.isascii():
+            bad = next(c for c in self.source if not c.isascii())
+            raise DefinitionError(f"equation {_clip(self.source)!r} contains {bad!r}: equations are ASCII "
+                                  "(names, numbers, + - * / ** and parentheses)")
         try:
-            tree = ast.parse(self.source, mode="eval")
+            with warnings.catch_warnings():  # e.g. "invalid decimal literal": the error below says it once
+                warnings.simplefilter("ignore", SyntaxWarning)
+                tree = ast.parse(self.source, mode="eval")
         except SyntaxError as exc:
-            raise DefinitionError(f"cannot parse equation {source!r}: {exc.msg}") from None
+            raise DefinitionError(f"cannot parse equation {_clip(self.source)!r}: {exc.msg}") from None
+        except (RecursionError, MemoryError, ValueError):
+            raise DefinitionError(f"equation {_clip(self.source)!r} is nested too deeply to parse") from None
         self._tree = tree.body
+        _shape(self._tree, self.source)
         self.names: frozenset[str] = frozenset()
         self.series: frozenset[str] = frozenset()
         names: set[str] = set()
@@ -97,7 +160,10 @@ class Expression:
         self._check(self._tree, names, series)
         self.names = frozenset(names)
         self.series = frozenset(series)
-        self._code = compile(ast.fix_missing_locations(ast.Expression(self._numpy_ast(self._tree))), "<equation>", "eval")
+        constants: dict[str, np.float64] = {}
+        body = self._numpy_ast(self._tree, constants)
+        self._constants = constants
+        self._code = compile(ast.fix_missing_locations(ast.Expression(body)), "<equation>", "eval")
 
     # -- validation -------------------------------------------------------------------------------
     def _check(self, node, names, series):
@@ -107,42 +173,56 @@ class Expression:
         elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             self._check(node.operand, names, series)
         elif isinstance(node, ast.Constant) and type(node.value) in (int, float):
-            if not math.isfinite(node.value):
-                raise DefinitionError(f"non-finite constant in {self.source!r}")
+            try:
+                finite = math.isfinite(float(node.value))
+            except OverflowError:
+                finite = False
+            if not finite:
+                raise DefinitionError(f"constant {_clip(str(node.value))} in {_clip(self.source)!r} is not a finite "
+                                      "number (largest: about 1.8e308)")
         elif isinstance(node, ast.Name):
             names.add(node.id)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
             fn = FUNCTIONS.get(node.func.id)
             if fn is None:
-                raise DefinitionError(f"unknown function {node.func.id!r} in {self.source!r}")
+                raise DefinitionError(f"unknown function {node.func.id!r} in {_clip(self.source)!r}; functions are: "
+                                      f"{', '.join(FUNCTIONS)}")
             if len(node.args) != fn.arity:
-                raise DefinitionError(f"{fn.name} takes {fn.arity} argument(s) in {self.source!r}")
+                raise DefinitionError(f"{fn.name} takes {fn.arity} argument(s) in {_clip(self.source)!r}")
             args = list(node.args)
             if fn.takes_series:
                 if not isinstance(args[0], ast.Name):
-                    raise DefinitionError(f"{fn.name} needs a data table name first in {self.source!r}")
+                    raise DefinitionError(f"{fn.name} needs a data table name first in {_clip(self.source)!r}")
                 series.add(args[0].id)
                 args = args[1:]
             for a in args:
                 self._check(a, names, series)
         else:
-            raise DefinitionError(f"unsupported syntax {ast.dump(node)[:60]} in {self.source!r}")
+            raise DefinitionError(f"{_describe(node)} is not allowed in {_clip(self.source)!r}: equations use "
+                                  f"numbers, names, + - * / ** and the functions {', '.join(FUNCTIONS)}")
 
-    def _numpy_ast(self, node):
-        # Function names are looked up under a prefix so they cannot collide with variable names.
+    def _numpy_ast(self, node, constants: dict):
+        # Function names are looked up under a prefix so they cannot collide with variable names. Constants
+        # become numpy float64 scalars: Python would compute 10 ** 10 ** 10 exactly as an integer (for
+        # ever) and raise on 1 / 0, where numpy gives inf like any array operation in the models.
         if isinstance(node, ast.Call):
             return ast.Call(func=ast.Name(id="__fn_" + node.func.id, ctx=ast.Load()),
-                            args=[self._numpy_ast(a) for a in node.args], keywords=[])
+                            args=[self._numpy_ast(a, constants) for a in node.args], keywords=[])
         if isinstance(node, ast.BinOp):
-            return ast.BinOp(left=self._numpy_ast(node.left), op=node.op, right=self._numpy_ast(node.right))
+            return ast.BinOp(left=self._numpy_ast(node.left, constants), op=node.op,
+                             right=self._numpy_ast(node.right, constants))
         if isinstance(node, ast.UnaryOp):
-            return ast.UnaryOp(op=node.op, operand=self._numpy_ast(node.operand))
+            return ast.UnaryOp(op=node.op, operand=self._numpy_ast(node.operand, constants))
+        if isinstance(node, ast.Constant):
+            name = f"__k{len(constants)}"
+            constants[name] = np.float64(node.value)
+            return ast.Name(id=name, ctx=ast.Load())
         return node
 
     # -- evaluation -------------------------------------------------------------------------------
     def evaluate(self, env: Mapping[str, object]):
         """Evaluate with numpy; ``env`` maps every name (inputs, steps, data tables) to a value."""
-        scope = {"__builtins__": {}}
+        scope = {"__builtins__": {}, **self._constants}
         scope.update({"__fn_" + k: f.numpy for k, f in FUNCTIONS.items()})
         return eval(self._code, scope, dict(env))  # noqa: S307 - the AST is whitelisted above
 

@@ -9,7 +9,7 @@ import inspect
 
 from .definitions import YearSeries
 from .model import WorksheetFunction
-from .models import MODELS
+from .models import MODELS, USER_MODELS
 
 
 def _doc(fn: WorksheetFunction) -> str:
@@ -59,3 +59,13 @@ def make_function(fn: WorksheetFunction):
 FUNCTIONS = {fn.name: make_function(fn) for m in MODELS.values() for fn in m.worksheet_functions()}
 globals().update({f.__name__: f for f in FUNCTIONS.values()})
 __all__ = [f.__name__ for f in FUNCTIONS.values()]
+
+
+def __getattr__(name: str):
+    """A loaded user model's function, e.g. ``functions.meter_reading_reduction`` (made when asked, so a
+    model loaded after import is found, and a reloaded file gives its new definition)."""
+    for m in USER_MODELS.values():
+        for fn in m.worksheet_functions():
+            if fn.python_name == name:
+                return make_function(fn)
+    raise AttributeError(f"module {__name__!r} has no function {name!r}")

@@ -8,10 +8,15 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Mapping, Sequence
 
+from . import assessment as _assessment
 from . import evaluation
+from .assessment import Assessment
 from .definitions import DataSeries, Input, Step, YearSeries
 from .errors import DefinitionError
 from .expr import Expression
+
+
+KINDS = ("appendix", "rollup", "potential", "user")
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,7 @@ class Model:
     function: str
     title: str
     title_zh: str
-    kind: str                     # appendix | rollup | potential
+    kind: str                     # appendix | rollup | potential | user (loaded from a model file)
     section: str
     description: str
     inputs: Sequence[Input]
@@ -51,12 +56,14 @@ class Model:
     results: Sequence[str] = ()   # steps shown as results (defaults to all steps)
     notes: Sequence[str] = ()     # discrepancies and caveats, shown in docs and templates
     arg_order: Sequence[str] = ()  # inputs that lead the worksheet argument list
+    assessment: Assessment | None = None  # the ITU-T L.1480 / WBCSD record (see core/assessment.py)
+    origin: str = ""              # the file a user model was loaded from
 
     def __post_init__(self):
         if not re.match(r"^[a-z][a-z0-9_]*$", self.id):
             raise DefinitionError(f"model id {self.id!r} must be snake_case")
-        if self.kind not in ("appendix", "rollup", "potential"):
-            raise DefinitionError(f"{self.id}: kind must be appendix, rollup or potential")
+        if self.kind not in KINDS:
+            raise DefinitionError(f"{self.id}: kind must be one of {', '.join(KINDS)}")
         self.inputs = tuple(i if i.scope else replace(i, scope=self.id) for i in self.inputs)
         self.steps = tuple(self.steps)
         self.data = tuple(self.data)
@@ -92,6 +99,7 @@ class Model:
         for inp in self.inputs:
             if isinstance(inp.default, YearSeries) and "target_year" not in {i.name for i in self.inputs}:
                 raise DefinitionError(f"{self.id}: {inp.name} depends on the year but the model has no year input")
+        _assessment.validate(self)
 
     # -- lookups ----------------------------------------------------------------------------------
     def input(self, name: str) -> Input:

@@ -1,6 +1,7 @@
 """The model reference (templates/MODELS.md), rendered from the definitions."""
 from __future__ import annotations
 
+from .assessment import ITEMS, MISSING, completeness, named, net_definition
 from .definitions import Derived, Input, YearSeries
 from .factors import get_factor_set
 from .model import Model
@@ -30,6 +31,35 @@ def uncertainty_markdown(m: Model) -> list[str]:
            "their values):", "", "| input | range | why |", "|---|---|---|"]
     for i in rows:
         out.append(f"| `{i.name}` | {_cell(i.uncertainty.describe())} | {_cell(i.uncertainty.reason)} |")
+    return out
+
+
+_STATUS = {"present": "stated", "derived": "derived from the report's figures", "missing": "**missing**"}
+
+
+def assessment_markdown(m: Model) -> list[str]:
+    """The model's ITU-T L.1480 / WBCSD assessment record, item by item, and how its net effect follows."""
+    rec = m.assessment
+    if rec is None:
+        return ["", "Assessment record: none."]
+    status = completeness(m)
+    out = ["", f"Assessment record (ITU-T L.1480 / WBCSD; {_cell(rec.source) or 'no source given'}):", "",
+           "| item | record | status |", "|---|---|---|"]
+    for item in ITEMS:
+        value = rec.get(item.key)
+        name = named(m, item.key) if item.key in ("first_order", "higher_order") else None
+        if name:
+            note = rec.get(f"{item.key}_note")
+            value = f"`{name}`" + (f" ({note})" if note else "")
+        out.append(f"| {item.label} | {_cell(value) or '—'} | {_STATUS[status[item.key]]} |")
+    nd = net_definition(m)
+    net = f"`net = {nd.expression.to_text()}`" if nd.expression is not None else (
+        "not stated (the own footprint is not quantified)" if status["first_order"] == MISSING
+        else "not applicable (the result is not in the footprint's unit)")
+    keyed = [i for i in m.inputs if i.data_quality]
+    out += ["", f"Net effect: {net}."]
+    if keyed:
+        out += ["", "Data quality by input: " + "; ".join(f"`{i.name}`: {_cell(i.data_quality)}" for i in keyed) + "."]
     return out
 
 
@@ -69,6 +99,7 @@ def model_markdown(m: Model) -> str:
                                           for k, v in m.scenarios.items())]
     if m.notes:
         out += ["", "Notes:", ""] + [f"- {n}" for n in m.notes]
+    out += assessment_markdown(m)
     return "\n".join(out) + "\n"
 
 
@@ -89,7 +120,9 @@ def factors_markdown() -> str:
     return "\n".join(out)
 
 
-def models_markdown() -> str:
+def models_markdown(models=None) -> str:
+    """The reference of ``models`` (default: the report's) and the factor sets."""
+    models = MODELS if models is None else models
     head = ["# ictco2_xl model reference", "",
             "Generated from the model definitions by `ictco2-xl models --markdown`; do not edit by hand "
             "(a test checks it is current).", "",
@@ -100,9 +133,9 @@ def models_markdown() -> str:
             "are clipped to the valid range. Operator records and case selectors (counts, revenues, metered "
             "traffic, the year) stay fixed.", "",
             "| model | worksheet function | title | section |", "|---|---|---|---|"]
-    for m in MODELS.values():
+    for m in models.values():
         head.append(f"| `{m.id}` | `{m.function}` | {_cell(m.title)} | {_cell(m.section)} |")
-    body = [model_markdown(m) for m in MODELS.values()]
+    body = [model_markdown(m) for m in models.values()]
     return "\n".join(head) + "\n\n" + "\n".join(body) + "\n" + factors_markdown()
 
 

@@ -6,7 +6,6 @@ import base64
 import hashlib
 import io
 import os
-import re
 import site
 import sys
 import zipfile
@@ -14,6 +13,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..core.errors import ICTCO2Error
+from .config import _CONF_LINE, MODELS_SETTING, user_conf_path  # noqa: F401  (user_conf_path: part of this API)
 
 UDF_MODULE = "ictco2_xl.udfs"
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the ictco2_xl folder (this file is ictco2_xl/excel/deploy.py)
@@ -38,11 +38,6 @@ class DeployError(ICTCO2Error):
 
 # -- classic add-in: xlwings.conf ---------------------------------------------------------------------
 
-def user_conf_path() -> Path:
-    """Where the xlwings add-in looks for user settings on Windows: %USERPROFILE%\\.xlwings\\xlwings.conf."""
-    return Path.home() / ".xlwings" / "xlwings.conf"
-
-
 def _windowless(interpreter: str) -> str:
     # pythonw.exe runs the UDF server without a console window.
     path = Path(interpreter)
@@ -57,8 +52,10 @@ def _source_checkout_dir() -> str | None:
     return None if any(root == p or p in root.parents for p in installed) else str(root)
 
 
-def classic_settings(interpreter: str | None = None, pythonpath: str | None = None) -> dict[str, str]:
-    """The xlwings.conf settings that make Import Functions find ictco2_xl.udfs."""
+def classic_settings(interpreter: str | None = None, pythonpath: str | None = None,
+                     models=()) -> dict[str, str]:
+    """The xlwings.conf settings that make Import Functions find ictco2_xl.udfs (and, with ``models``, the
+    user's model files: each becomes its own worksheet function)."""
     settings = {}
     conda_exe, prefix = os.environ.get("CONDA_EXE"), os.environ.get("CONDA_PREFIX")
     if interpreter is None and sys.platform.startswith("win") and conda_exe and prefix and \
@@ -73,10 +70,10 @@ def classic_settings(interpreter: str | None = None, pythonpath: str | None = No
     pythonpath = pythonpath or _source_checkout_dir()
     if pythonpath:
         settings["PYTHONPATH"] = pythonpath
+    if models:
+        settings[MODELS_SETTING] = os.pathsep.join(str(Path(m).resolve()) for m in models)
     return settings
 
-
-_CONF_LINE = re.compile(r'^\s*"([^"]*)"\s*,\s*"([^"]*)"\s*$')
 
 
 def merge_conf(text: str, settings: dict[str, str]) -> str:
@@ -126,15 +123,37 @@ def build_wheel(out_dir: Path) -> Path:
     return target
 
 
+def _embedded_models() -> str:
+    """The loaded user models' files as Python string literals, registered before the functions are imported:
+    xlwings Lite runs in the browser (Pyodide), where your files are not."""
+    from ..core.models import USER_MODELS, model_source
+    files = [(Path(origin).name, text) for m in USER_MODELS.values() if (src := model_source(m.id))
+             for text, origin in [src]]
+    if not files:
+        return ""
+    body = ""
+    for name, text in files:
+        lines = "".join(f"        {line!r}\n" for line in text.splitlines(keepends=True))
+        body += f"    {name!r}: (\n{lines}    ),\n"
+    return ("# Your model files, embedded (written by `ictco2-xl lite --models`): xlwings Lite cannot read files on your\n"
+            "# computer. Each is registered before the functions are imported and becomes its own worksheet function.\n"
+            "from ictco2_xl import load_model_text\n\n"
+            f"MODEL_FILES = {{\n{body}}}\n"
+            "for _name, _text in MODEL_FILES.items():\n"
+            "    load_model_text(_text, _name)\n\n")
+
+
 def lite_main_py() -> str:
-    from .udfs import FUNCTIONS
-    names = "".join(f"    {name},\n" for name in FUNCTIONS)
+    from .usermodels import all_functions
+    names = "".join(f"    {name},\n" for name in all_functions())
+    models = _embedded_models()
     return (f'"""ictco2_xl worksheet functions for xlwings Lite (written by `ictco2-xl lite`, ictco2-xl {__version__}).\n\n'
             "Paste this into xlwings Lite's main.py (your own functions can follow) and add the lines of the\n"
             "requirements.txt written with it to xlwings Lite's requirements.txt. Then =LOGISTICS_REDUCTION() gives\n"
             'the report\'s Chongqing figure; =ICTCO2_MODELS() lists every function.\n"""\n'
+            + models +
             "# xlwings Lite registers the decorated functions it finds in main.py.\n"
-            f"from ictco2_xl.udfs import (  # noqa: F401\n{names})\n")
+            f"from ictco2_xl.udfs import (  # noqa: E402, F401\n{names})\n")
 
 
 def check_wheel_url(url: str) -> str:

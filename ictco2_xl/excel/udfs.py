@@ -1,5 +1,6 @@
-"""Excel worksheet functions through xlwings: one per model output, plus ICTCO2_FACTOR, ICTCO2_MODELS and
-ICTCO2_VERSION, in the Function Wizard category "ICT CO2".
+"""Excel worksheet functions through xlwings: one per model output (the report's and the user's models from the
+configured models folder), plus ICTCO2_RUN, ICTCO2_FACTOR, ICTCO2_MODELS, ICTCO2_VERSION and ICTCO2_PERCENTILE,
+in the Function Wizard category "ICT CO2".
 
 Classic add-in (Windows): set "UDF Modules" to ``ictco2_xl.udfs`` and click Import Functions
 (``ictco2-xl excel-config`` writes the settings). xlwings Lite and xlwings Server: import the functions
@@ -21,7 +22,8 @@ except ImportError:  # without xlwings the functions still work from Python and 
     def ret(convert=None, **options):
         return lambda f: f
 
-from .worksheet import CATEGORY, build_functions
+from .usermodels import all_functions, load_configured_models
+from .worksheet import CATEGORY
 
 
 def _decorate(f):
@@ -35,6 +37,9 @@ def _decorate(f):
     return func(category=CATEGORY)(f)
 
 
-FUNCTIONS = {name: _decorate(f) for name, f in build_functions().items()}
+# The configured models folder (ICTCO2_MODELS or the user's xlwings.conf) first: each user model becomes its
+# own function, so Import Functions and xlwings Lite see it.
+load_configured_models()
+FUNCTIONS = {name: _decorate(f) for name, f in all_functions().items()}
 globals().update(FUNCTIONS)
 __all__ = list(FUNCTIONS)

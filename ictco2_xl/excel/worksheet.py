@@ -28,7 +28,7 @@ from typing import Callable
 import numpy as np
 
 from .. import __version__
-from ..core import MODELS, Derived, WorksheetFunction, YearSeries, get_factor_set, get_model, load_factor_set
+from ..core import Derived, WorksheetFunction, YearSeries, all_models, get_factor_set, get_model, load_factor_set
 from ..core.errors import ICTCO2Error, InputError
 from ..core.factors import FACTOR_KEYS, FactorSet
 
@@ -319,8 +319,14 @@ def ictco2_factor(name, factor_set=None, model=None):
 MODEL_TABLE_HEADER = ["function", "model", "title", "report section", "unit"]
 
 
+#: Problems of model files that could not be loaded for the worksheet functions (see excel/usermodels.py).
+MODEL_FILE_PROBLEMS: list[str] = []
+
+
 def ictco2_models():
-    rows = [[fn.name, m.id, m.title, m.section, fn.unit] for m in MODELS.values() for fn in m.worksheet_functions()]
+    rows = [[fn.name, m.id, m.title, m.section, fn.unit] for m in all_models().values()
+            for fn in m.worksheet_functions()]
+    rows += [["(not loaded)", "", problem, "model file", ""] for problem in MODEL_FILE_PROBLEMS]
     return [MODEL_TABLE_HEADER, *rows]
 
 
@@ -367,9 +373,10 @@ def helper_functions() -> list[Callable]:
 
 
 def build_functions() -> dict[str, Callable]:
-    """Fresh worksheet callables by Excel name: every model output in report order, then the helpers."""
+    """Fresh worksheet callables by Excel name: every model output (the report's in report order, then the
+    loaded user models'), then the helpers."""
     out = {}
-    for model in MODELS.values():
+    for model in all_models().values():
         resolved = model.run({}, "report").inputs
         for fn in model.worksheet_functions():
             out[fn.name] = model_function(fn, resolved)

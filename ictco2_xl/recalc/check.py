@@ -29,6 +29,7 @@ class CheckReport:
     cells: int = 0
     uncached: int = 0          # formula cells the file stores no value for (nothing to compare)
     differences: list[Difference] = field(default_factory=list)
+    note: str = ""             # e.g. the workbook's model is a user model that is not loaded
 
     @property
     def ok(self) -> bool:
@@ -61,14 +62,19 @@ def workbook_facts(path):
 
 
 def compare(path, engine: str, recalculated: dict) -> CheckReport:
-    from ..core.models import MODELS
+    from ..core.models import all_models
     from ..workbook.layout import TemplateLayout
     cached, model_id, factor_set, input_cells = workbook_facts(path)
     report = CheckReport(Path(path), engine, model_id)
     scales = {}
     expected = {}
-    if model_id in MODELS:
-        layout = TemplateLayout(MODELS[model_id], factor_set)
+    models = all_models()  # a user model's workbook is checked against it once its file is loaded
+    if model_id and model_id not in models:
+        report.model = None
+        report.note = (f"model {model_id!r} is not loaded, so only the cached values were compared (give its file "
+                       "with --models or ICTCO2_MODELS)")
+    if model_id in models:
+        layout = TemplateLayout(models[model_id], factor_set)
         given = {}
         for name, cell in layout.inputs.items():
             value = input_cells.get(cell.ref)

@@ -23,7 +23,7 @@ from formulas.functions import wrap_func
 from formulas.tokens.operand import XlError
 from openpyxl.utils import get_column_letter
 
-from ..excel.worksheet import build_functions
+from ..excel.usermodels import all_functions
 from .errors import ERRORS, RecalcError
 
 os.environ.setdefault("TQDM_DISABLE", "1")  # formulas reports progress with tqdm; keep CI logs clean
@@ -91,7 +91,7 @@ def as_formulas_function(function: Callable) -> Callable:
 
 def register_functions(functions: Mapping[str, Callable] | None = None) -> list[str]:
     """Register worksheet functions (default: every ictco2_xl one) in formulas' global function table."""
-    functions = build_functions() if functions is None else functions
+    functions = all_functions() if functions is None else functions
     table = formulas.get_functions()
     for name, function in functions.items():
         table[name.upper()] = as_formulas_function(function)

@@ -20,7 +20,7 @@ import numpy as np
 
 from ..core.definitions import YearSeries
 from ..core.model import Model
-from .layout import DEFAULT_SCENARIO, INPUTS, SCENARIO_CELL, TemplateLayout
+from .layout import INPUTS, SCENARIO_CELL, TemplateLayout
 from .package import _CELL, INLINE_CLOSE, INLINE_OPEN, cell_parts, cell_text, read_package, sheet_parts
 from .templates import build_template
 
@@ -215,7 +215,7 @@ class TemplateFiller:
         explicitly replaces its default formula by the number). ``scenarios``: the n names written (as
         text) on the About sheet."""
         values = self.layout.values_many(columns, n)
-        texts = [DEFAULT_SCENARIO] * n if scenarios is None else list(scenarios)
+        texts = [self.layout.default_scenario] * n if scenarios is None else list(scenarios)
         bad: dict[int, str] = {}
         strings: list[list[str]] = []
         for slot in self._slots:

@@ -11,15 +11,21 @@ import numpy as np
 from openpyxl.utils import get_column_letter
 
 from ..core.analysis.reconciliation import FIGURES, ModelFigure
+from ..core.assessment import ITEMS, key_inputs, named, net_definition
 from ..core.definitions import Derived, Input, YearSeries
 from ..core.model import Model
 
-INPUTS, SERIES, DATA, CALC, RESULTS, SCENARIOS, UNCERTAINTY, ABOUT = (
-    "Inputs", "Series", "Data", "Calculation", "Results", "Scenarios", "Uncertainty", "About")
+INPUTS, SERIES, DATA, CALC, RESULTS, SCENARIOS, UNCERTAINTY, ABOUT, ASSESSMENT = (
+    "Inputs", "Series", "Data", "Calculation", "Results", "Scenarios", "Uncertainty", "About", "Assessment")
 UNCERTAINTY_TOP = 5   # first row of the range table
 VALUE_COL = 3  # column C holds the value on Inputs, Calculation and Results
 SCENARIO_CELL = (ABOUT, "B3")  # the scenario's name; batch generation writes it here
 DEFAULT_SCENARIO = "The report's own case (default inputs)"
+USER_SCENARIO = "The model file's defaults"
+# The Assessment sheet: one row per ITU-T L.1480 / WBCSD item, then the net effect, then the key inputs;
+# live values (a named footprint, the net, the inputs) in one column.
+ASSESSMENT_TOP = 6
+ASSESSMENT_VALUE_COL = 5
 
 # The second dimension of a scenario table, where a model has one (the report's own scenario grids).
 SCENARIO_AXES = {
@@ -138,6 +144,11 @@ class TemplateLayout:
         self.grid: Grid | None = None
         self._place()
 
+    @property
+    def default_scenario(self) -> str:
+        """The scenario name of the template's own case (About!B3)."""
+        return USER_SCENARIO if self.model.kind == "user" else DEFAULT_SCENARIO
+
     def _add(self, cell: Cell) -> Cell:
         self.cells.append(cell)
         return cell
@@ -178,6 +189,7 @@ class TemplateLayout:
             self.figures.append((live, fig, {"diff": diff}))
             row += 1
         self._place_uncertainty()
+        self._place_assessment()
         years = _scenario_years(m)
         if years:
             axis, values = SCENARIO_AXES.get(m.id, (None, (None,)))
@@ -216,6 +228,35 @@ class TemplateLayout:
                 cells.append(self._add(Cell(UNCERTAINTY, r, col, ("swing", rec.input, float(rec[bound])),
                                             inline_formula(m, m.primary, {rec.input: bound_ref}))))
             self.uncertainty_rows.append((r, rec, cells))
+
+    def _place_assessment(self):
+        """Live cells of the Assessment sheet: the footprint and higher-order effects the record names, the
+        net effect (an equation over the model's names), and the key inputs."""
+        m = self.model
+        inputs = {i.name for i in m.inputs}
+
+        def live(row: int, name: str) -> Cell:
+            kind = "input" if name in inputs else "step"
+            return self._add(Cell(ASSESSMENT, row, ASSESSMENT_VALUE_COL, (kind, name), name))
+
+        self.assessment_items = {}
+        for k, item in enumerate(ITEMS):
+            name = named(m, item.key) if item.key in ("first_order", "higher_order") else None
+            if name:
+                self.assessment_items[item.key] = live(ASSESSMENT_TOP + k, name)
+        nd = net_definition(m)
+        row = ASSESSMENT_TOP + len(ITEMS) + 3
+        self.assessment_net = []   # (what, row, Cell or None)
+        for what, name in (("reported", nd.reported), ("own", nd.own), ("rebound", nd.rebound)):
+            self.assessment_net.append((what, row, live(row, name) if name else None))
+            row += 1
+        net = None
+        if nd.expression is not None:
+            net = self._add(Cell(ASSESSMENT, row, ASSESSMENT_VALUE_COL, ("expr", nd.expression),
+                                 nd.expression.to_excel()))
+        self.assessment_net.append(("net", row, net))
+        row += 3
+        self.assessment_inputs = [(inp, live(row + k, inp.name)) for k, inp in enumerate(key_inputs(m))]
 
     def _place_grid_report(self, grid: Grid):
         """The report's published values for the scenario grid, where it prints them."""
@@ -281,6 +322,9 @@ class TemplateLayout:
                 v = m.input(cell.source[1]).default.at(env["target_year"])
             elif kind == "grid":
                 v = grid_values[:, cell.source[1], cell.source[2]]
+            elif kind == "expr":
+                with np.errstate(all="ignore"):
+                    v = cell.source[1].evaluate(env)
             elif kind == "swing":
                 _, name, bound = cell.source
                 v = m.run({**columns, name: bound}, self.factor_set, blank_as_default=True).primary

@@ -191,9 +191,27 @@ def net_workbook(report, path) -> Path:
     write_table(eff, report.effects, [("title", "solution", None, 40), ("effect", "effect", None, 80),
                                       ("direction", "direction", None, 20), ("category", "kind", None, 28),
                                       ("source", "source", None, 24)], 3)
+    if report.completeness is not None:
+        _completeness_sheet(wb.create_sheet("Assessment records"), report)
     method = wb.create_sheet("Method")
     write_lines(method, ["Method", "", *(line.replace("**", "") for line in METHOD)])
     return _save(wb, path)
+
+
+def _completeness_sheet(ws, report) -> None:
+    """Per model: which ITU-T L.1480 / WBCSD items its assessment record states, and its net with P5-P95."""
+    from ..core.assessment import ITEMS
+    spread = f"P5/P95: {report.draws:,} draws, seed {report.seed}" if report.draws else "no uncertainty run"
+    next_row = write_lines(ws, [
+        "Assessment records: what each model states (ITU-T L.1480 / WBCSD)",
+        "present: stated (the report) or given (a model file); derived: worked out from the report's own figures; "
+        f"missing: not stated, or for the own footprint not quantified. Net at the model's default inputs; {spread}.",
+    ])
+    columns = [("model", "model", None, 24), ("kind", "kind", None, 10),
+               *((i.key, i.label, None, 14) for i in ITEMS), ("present", "present", None, 9),
+               ("net_t", "net effect", TONNES, 16), ("net_p5", "net P5", TONNES, 16), ("net_p95", "net P95", TONNES, 16),
+               ("unit", "unit", None, 12), ("net_basis", "net", None, 44), ("missing", "missing items", None, 70)]
+    write_table(ws, report.completeness, columns, next_row + 1)
 
 
 __all__ = ["restatement_workbook", "net_workbook", "write_table", "write_lines", "WorkbookError"]

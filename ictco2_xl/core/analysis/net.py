@@ -14,9 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..assessment import ITEMS, MISSING, completeness, is_net_of_own, named, net_definition
 from ..factors import get_factor_set
 from ..model import Model
-from ..models import MODELS
+from ..models import MODELS, USER_MODELS, all_models
 from . import uncertainty
 
 INCREASES, REDUCES, EITHER = "increases emissions", "reduces emissions", "either way"
@@ -46,8 +47,9 @@ class Solution:
     reduction: str | None = None       # the reported reduction (default: the model's primary result)
     own: str | None = "ict_own_emission_t"  # step or input; None or absent: not quantified
     net_of_own: bool | None = None     # None: derived from the equations
-    rebound: str | None = None         # a quantified rebound already subtracted from the reduction
+    rebound: str | None = None         # a quantified rebound (a step or input)
     effects: tuple[Effect, ...] = ()
+    rebound_subtracted: bool | None = None  # whether the reduction already subtracts it; None: from the equations
 
 
 _F54 = "Figure 5-4; §5.1.4"
@@ -122,34 +124,15 @@ SOLUTIONS: list[Solution] = [
 ]
 
 
-def _reach(model: Model, name: str) -> set[str]:
-    """Every step and input a step's equation uses, directly or through earlier steps."""
-    steps = {s.name: s for s in model.steps}
-    seen, todo = set(), list(steps[name].expr.names) if name in steps else []
-    while todo:
-        n = todo.pop()
-        if n not in seen:
-            seen.add(n)
-            if n in steps:
-                todo.extend(steps[n].expr.names)
-    return seen
-
-
 def _own_name(sol: Solution, model: Model) -> str | None:
     names = {i.name for i in model.inputs} | {s.name for s in model.steps}
     return sol.own if sol.own in names else None
 
 
-def is_net_of_own(model: Model, reduction: str, own: str) -> bool:
-    """Whether ``reduction`` already subtracts the own emission (its equation reaches what the own emission is)."""
-    steps = {s.name: s for s in model.steps}
-    used = _reach(model, reduction)
-    return own in used or (own in steps and steps[own].expr.names <= used)
-
-
 def _own_basis(model: Model, own: str | None, res) -> str:
     if own is None:
-        return "not quantified by the report"
+        return ("not quantified in the model file (assessment first_order)" if model.kind == "user"
+                else "not quantified by the report")
     steps = {s.name: s for s in model.steps}
     if own in steps:
         step = steps[own]
@@ -180,13 +163,35 @@ def _parts(sol: Solution, model: Model, res) -> _Parts:
     reported = np.asarray(get(reduction), float)
     own_name = _own_name(sol, model)
     rebound = np.asarray(get(sol.rebound), float) if sol.rebound else np.zeros(())
+    rebound_in = sol.rebound_subtracted if sol.rebound_subtracted is not None else \
+        bool(sol.rebound) and is_net_of_own(model, reduction, sol.rebound)
+    gross = reported + (rebound if rebound_in else 0)
     if own_name is None:
-        gross = reported + rebound
         return _Parts(reported, gross, np.nan, rebound, np.full(np.shape(gross), np.nan))
     own = np.asarray(get(own_name), float)
     net_of_own = sol.net_of_own if sol.net_of_own is not None else is_net_of_own(model, reduction, own_name)
-    gross = reported + rebound + (own if net_of_own else 0)
+    gross = gross + (own if net_of_own else 0)
     return _Parts(reported, gross, own, rebound, gross - own - rebound)
+
+
+NOT_STATED_DIRECTION = "not stated"
+
+
+def user_solution(model: Model) -> Solution:
+    """A user model reported like the report's solutions: its primary result, with the footprint and the
+    higher-order effects its assessment record names (or states in words, listed as not quantified)."""
+    rec = model.assessment
+    effects = []
+    higher = rec.higher_order.strip() if rec is not None else ""
+    if higher and named(model, "higher_order") is None:
+        effects.append(Effect(higher, NOT_STATED_DIRECTION, REBOUND, f"model file {model.origin}"))
+    return Solution(model.id, model.title, model.id, model.section, own=named(model, "first_order"),
+                    rebound=named(model, "higher_order"), effects=tuple(effects))
+
+
+def solutions() -> list[Solution]:
+    """The report's solutions, then one per loaded user model."""
+    return [*SOLUTIONS, *(user_solution(m) for m in USER_MODELS.values())]
 
 
 COLUMNS = ["solution", "title", "scope", "case", "model", "reported_t", "gross_t", "own_t", "rebound_t", "net_t",
@@ -203,6 +208,7 @@ class NetReport:
     seed: int
     table: pd.DataFrame
     effects: pd.DataFrame
+    completeness: pd.DataFrame = None
 
 
 def _effects(sol: Solution, own_name: str | None) -> tuple[Effect, ...]:
@@ -217,8 +223,9 @@ def net_report(factor_set=None, draws: int | None = uncertainty.DEFAULT_DRAWS,
     """Net effects of every solution; with ``draws`` also P5-P95 of gross and net over the input ranges."""
     fs = get_factor_set(factor_set)
     rows, effects = [], []
-    for sol in SOLUTIONS:
-        model = MODELS[sol.model]
+    models = all_models()
+    for sol in solutions():
+        model = models[sol.model]
         own_name = _own_name(sol, model)
         named = _effects(sol, own_name)
         effects += [dict(solution=sol.key, title=sol.title, effect=e.description, direction=e.direction,
@@ -245,7 +252,41 @@ def net_report(factor_set=None, draws: int | None = uncertainty.DEFAULT_DRAWS,
             rows.append(row)
     table = pd.DataFrame(rows, columns=COLUMNS)
     eff = pd.DataFrame(effects, columns=["solution", "title", "effect", "direction", "category", "source"])
-    return NetReport(fs.name, draws, seed, table, eff)
+    return NetReport(fs.name, draws, seed, table, eff, completeness_table(fs, draws, seed))
+
+
+COMPLETENESS_COLUMNS = ["model", "title", "kind", *(i.key for i in ITEMS), "present", "missing", "net_t", "net_p5",
+                        "net_p95", "unit", "net_basis"]
+
+
+def completeness_table(factor_set=None, draws: int | None = uncertainty.DEFAULT_DRAWS,
+                       seed: int = uncertainty.DEFAULT_SEED) -> pd.DataFrame:
+    """Per model (the report's and the user's): the status of every assessment item (present, derived from
+    the report's figures, missing), and the net result at the model's defaults with its P5-P95."""
+    fs = get_factor_set(factor_set)
+    rows = []
+    for model in all_models().values():
+        status = completeness(model)
+        nd = net_definition(model)
+        row = dict(model=model.id, title=model.title, kind=model.kind, **status,
+                   present=f"{sum(v != MISSING for v in status.values())}/{len(ITEMS)}",
+                   missing=", ".join(i.label for i in ITEMS if status[i.key] == MISSING),
+                   unit=model.step(model.primary).unit, net_t=np.nan, net_p5=np.nan, net_p95=np.nan)
+        if nd.expression is None:
+            row["net_basis"] = ("not stated: the solution's own footprint is not quantified" if nd.own is None and
+                                status["first_order"] == MISSING else "not applicable: the result is not in the "
+                                "footprint's unit (a ratio)")
+        else:
+            res = model.run({}, fs)
+            row.update(net_t=float(nd.expression.evaluate({**res.inputs, **res})),
+                       net_basis=f"net = {nd.expression.to_text()}")
+            if draws:
+                u = uncertainty.run(model, draws, seed, factor_set=fs)
+                with np.errstate(all="ignore"):
+                    sample = np.broadcast_to(nd.expression.evaluate({**u.result.inputs, **u.result}), (u.draws,))
+                row.update(net_p5=float(np.percentile(sample, 5)), net_p95=float(np.percentile(sample, 95)))
+        rows.append(row)
+    return pd.DataFrame(rows, columns=COMPLETENESS_COLUMNS)
 
 
 # -- Markdown ------------------------------------------------------------------------------------------
@@ -278,11 +319,37 @@ METHOD = [
 ]
 
 
+_MARK = {"present": "✓", "derived": "derived", "missing": "✗"}
+
+
+def completeness_markdown(report: NetReport) -> list[str]:
+    """The completeness table: which ITU-T L.1480 / WBCSD items each model's record states, and its net."""
+    c = report.completeness
+    if c is None or c.empty:
+        return []
+    spread = "P5–P95" if report.draws else "no uncertainty run"
+    out = ["## Assessment records: what each model states (ITU-T L.1480 / WBCSD)", "",
+           "One row per model (the report's and any user model loaded), at the model's default inputs. ✓ stated; "
+           "'derived': worked out from the report's own figures, which do not state it; ✗ missing (not stated, or "
+           "for the own footprint: not quantified). The full record of each model is on its template's Assessment "
+           "sheet and in `ictco2-xl models --markdown`. Net = the reported result less the own footprint and "
+           "quantified rebound, where the result does not subtract them already.", "",
+           "| model | " + " | ".join(i.label for i in ITEMS) + f" | present | net | net {spread} | unit | missing |",
+           "|---|" + "---|" * (len(ITEMS) + 5)]
+    for r in c.itertuples():
+        band = f"{_num(r.net_p5)} – {_num(r.net_p95)}" if report.draws and np.isfinite(r.net_p5) else "—"
+        marks = " | ".join(_MARK[getattr(r, i.key)] for i in ITEMS)
+        out.append(f"| `{r.model}` | {marks} | {r.present} | {_num(r.net_t)} | {band} | {_cell(r.unit)} | "
+                   f"{_cell(r.missing) or '—'} |")
+    return out + [""]
+
+
 def to_markdown(report: NetReport) -> str:
     t = report.table
     spread = f"P5–P95 over the documented input ranges, {report.draws:,} draws, seed {report.seed}" if report.draws \
         else "no uncertainty run"
-    out = ["# Net effects of the report's low-carbon ICT solutions (ITU-T L.1480 style)", "",
+    users = f" and {len(USER_MODELS)} user model(s)" if USER_MODELS else ""
+    out = [f"# Net effects of the report's low-carbon ICT solutions{users} (ITU-T L.1480 style)", "",
            "Generated by `ictco2-xl report` from the model definitions of ictco2_xl (WWF / China Mobile 2010 report, "
            f"low-carbon ICT in China). Factor set: `{report.factor_set}`. Tonnes of CO2 per year unless stated. "
            f"Ranges: {spread}.", "", "## Method", "", *METHOD, "",
@@ -304,6 +371,7 @@ def to_markdown(report: NetReport) -> str:
         out += [f"### {group.title.iloc[0]}", "", "| effect | direction | kind | source |", "|---|---|---|---|"]
         out += [f"| {_cell(e.effect)} | {e.direction} | {e.category} | {e.source} |" for e in group.itertuples()]
         out.append("")
+    out += completeness_markdown(report)
     out += ["## Caveats", "",
             "- The chapter 5 potentials are the report's scenarios with its assumptions; their own emissions are not "
             "quantified, so their net effects are blank rather than equal to the gross.",
@@ -314,4 +382,5 @@ def to_markdown(report: NetReport) -> str:
     return "\n".join(out)
 
 
-__all__ = ["Effect", "Solution", "SOLUTIONS", "NetReport", "net_report", "to_markdown", "is_net_of_own", "COLUMNS"]
+__all__ = ["Effect", "Solution", "SOLUTIONS", "NetReport", "net_report", "to_markdown", "is_net_of_own", "COLUMNS",
+           "solutions", "user_solution", "completeness_table", "completeness_markdown", "COMPLETENESS_COLUMNS"]

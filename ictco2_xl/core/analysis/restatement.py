@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..definitions import Derived
 from ..factors import FactorSet, get_factor_set
-from ..models import MODELS, get_model
+from ..models import MODELS, USER_MODELS, get_model
 from .reconciliation import FIGURES
 
 #: Printed units of the reconciliation figures -> multiplier to the model's unit.
@@ -113,6 +113,11 @@ def _cases() -> list[Case]:
 
 
 CASES: list[Case] = _cases()
+
+
+def user_cases() -> list[Case]:
+    """One case per loaded user model: its defaults (the report prints no figure for it)."""
+    return [Case(m.id, m.id, f"{m.title} (user model, {m.section})") for m in USER_MODELS.values()]
 _FIGURES = {f.figure_id: f for f in FIGURES}
 
 
@@ -191,7 +196,7 @@ def restate(factor_set="current", cases: list[Case] | None = None) -> pd.DataFra
     fs: FactorSet = get_factor_set(factor_set)
     report = get_factor_set("report")
     rows = []
-    for c in cases or CASES:
+    for c in cases or [*CASES, *user_cases()]:
         model = get_model(c.model)
         output = c.output or model.primary
         before, after = model.run(c.inputs, report), model.run(c.inputs, fs)
@@ -216,4 +221,5 @@ def to_csv(table: pd.DataFrame) -> str:
     return buf.getvalue()
 
 
-__all__ = ["Case", "CASES", "COLUMNS", "restate", "printed_value", "fixed_results", "factor_note", "to_csv"]
+__all__ = ["Case", "CASES", "COLUMNS", "restate", "printed_value", "fixed_results", "factor_note", "to_csv",
+           "user_cases"]

@@ -348,14 +348,15 @@ def run(model, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, overrides: 
 # -- the plain function behind the worksheet function ICTCO2_PERCENTILE --------------------------------
 def worksheet_function(name) -> WorksheetFunction:
     """A worksheet function by its Excel name (``LOGISTICS_ENABLEMENT``) or a model id (its primary result)."""
-    from ..models import MODELS
+    from ..models import all_models
     key = str(name).strip()
-    for m in MODELS.values():
+    models = all_models()
+    for m in models.values():
         for fn in m.worksheet_functions():
             if fn.name == key.upper():
                 return fn
-    if key in MODELS:
-        return MODELS[key].worksheet_functions()[0]
+    if key in models:
+        return models[key].worksheet_functions()[0]
     raise InputError("ICTCO2_PERCENTILE", "function_name", name,
                      "must name a worksheet function such as LOGISTICS_POTENTIAL (see `ictco2-xl models`)")
 
@@ -366,7 +367,7 @@ _CACHE_SIZE = 32
 
 def _sorted_sample(fn: WorksheetFunction, draws: int, seed: int, fs: FactorSet) -> np.ndarray:
     # Several cells asking for P5, P50 and P95 of one function share one run.
-    key = (fn.name, draws, seed, fs.name, id(fs))
+    key = (fn.name, id(fn.model), draws, seed, fs.name, id(fs))  # a reloaded model file is a new model
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
