@@ -12,7 +12,7 @@ in the folder; never replaced) is written as rows finish, so even a killed run l
 between rows: rows in progress finish, the rest are recorded as not run.
 
     from ictco2_xl.batch import generate
-    report = generate("workbooks/logistics_scenarios.csv", "logistics_potential", "out/")
+    report = generate("my_scenarios.csv", "logistics_potential", "out/")
 
 May import: the core, ``tables``, ``files``, ``workbook`` (the filler and the summary table) and ``recalc``
 (``--verify``).
@@ -30,6 +30,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -357,19 +358,8 @@ def _group_jobs(chunk: pd.DataFrame, default_model: str | None, default_fs: str,
     return jobs
 
 
-class _Progress:
-    def __init__(self, enabled: bool):
-        self.enabled, self.done = enabled, 0
-
-    def update(self, n: int):
-        self.done += n
-        if self.enabled:
-            sys.stderr.write(f"\r  {self.done} scenario(s) processed")
-            sys.stderr.flush()
-
-    def close(self):
-        if self.enabled and self.done:
-            sys.stderr.write("\n")
+def _no_progress(stage: str, advance: int, total: int | None = None) -> None:
+    pass
 
 
 #: With ``jobs=None`` (the default) worker processes write the workbooks only when the table has more rows
@@ -425,9 +415,8 @@ class _JobPlan:
 
 
 def generate(scenarios, model: str | None, out_dir, *, factor_set: str = "report", overwrite: bool = False,
-             jobs: int | None = None, verify: str | None = None, progress: bool | None = None,
-             chunk_rows: int = CHUNK_ROWS, encoding: str = DEFAULT_ENCODING, stop: Stop | None = None,
-             on_verified=None) -> BatchReport:
+             jobs: int | None = None, verify: str | None = None, progress=None,
+             chunk_rows: int = CHUNK_ROWS, encoding: str = DEFAULT_ENCODING, stop: Stop | None = None) -> BatchReport:
     """Fill one workbook per scenario row; record the run in summary.csv and summary.xlsx in ``out_dir``
     (summary-2.csv/.xlsx, ... if earlier runs' summaries are there: an earlier record is never replaced).
 
@@ -435,8 +424,9 @@ def generate(scenarios, model: str | None, out_dir, *, factor_set: str = "report
     (an optional ``model`` column selects the model per row; ``factor_set`` the factor set).
     ``jobs``: worker processes; None (default) uses them only for tables of more than PARALLEL_MIN_ROWS rows
     on machines with at least MIN_AUTO_CPUS CPUs.
-    ``verify``: 'python' or 'libreoffice' recalculates every written workbook and checks it;
-    ``on_verified(n)`` is called as workbooks are verified (for a progress bar).
+    ``verify``: 'python' or 'libreoffice' recalculates every written workbook and checks it.
+    ``progress``: an optional callback ``(stage, advance, total)``, called as rows are done ("rows", total
+    unknown while the table streams) and as workbooks are verified ("verified"); the command line draws bars.
     ``encoding``: of summary.csv (default UTF-8 with a byte-order mark, which Excel opens correctly).
     ``stop``: a :class:`Stop` that SIGINT/SIGTERM set (see :func:`handle_signals`); the run then ends
     between rows with a complete summary and ``report.interrupted`` set.
@@ -450,13 +440,13 @@ def generate(scenarios, model: str | None, out_dir, *, factor_set: str = "report
     report = BatchReport(out, summary_csv=summary.csv)
     stop = stop or Stop()
     names = UniqueNames()
-    bar = _Progress(sys.stderr.isatty() if progress is None else progress)
+    bar = progress or _no_progress
     plan_ = _JobPlan(jobs)
     written_files: list[tuple[dict, Path]] = []
     pending: list = []
     last_read, exhausted = 1, False
     state = {"summary": summary, "report": report, "bar": bar, "written": written_files, "out": out,
-             "verify": verify, "stop": stop, "on_verified": on_verified}
+             "verify": verify, "stop": stop}
     try:
         try:
             for chunk in plan_.chunks(chunks):
@@ -482,9 +472,9 @@ def generate(scenarios, model: str | None, out_dir, *, factor_set: str = "report
             stop.request(signal.SIGINT)
             while pending:
                 _drain(pending.pop(0), state)
-            _finish(summary, report, stop, last_read, exhausted, verify, written_files, bar, on_verified)
+            _finish(summary, report, stop, last_read, exhausted, verify, written_files, bar)
             raise
-        _finish(summary, report, stop, last_read, exhausted, verify, written_files, bar, on_verified)
+        _finish(summary, report, stop, last_read, exhausted, verify, written_files, bar)
         return report
     finally:
         plan_.shutdown()
@@ -492,15 +482,14 @@ def generate(scenarios, model: str | None, out_dir, *, factor_set: str = "report
 
 
 def _finish(summary: _Summary, report: BatchReport, stop: Stop, last_read: int, exhausted: bool, verify,
-            written_files, bar, on_verified=None) -> None:
-    bar.close()
+            written_files, bar) -> None:
     if stop.signum and (report.not_run or not exhausted):   # a stop after the last row changes nothing
         report.interrupted = stop.name
         unread = "every row of the table was read" if exhausted else "later rows of the table were not read"
         summary.add([{"row": "", "status": "interrupted", "message": f"stopped by {stop.name}: "
                       f"{report.not_run} row(s) read but not run; {unread} (last row read: {last_read})"}])
     elif verify:
-        report.verified = _verify(written_files, verify, report, on_verified)
+        report.verified = _verify(written_files, verify, report, bar)
         summary.rewrite({rec["row"]: rec for rec, _ in written_files})
     summary.close()
     report.summary_xlsx = summary.write_xlsx()
@@ -547,10 +536,10 @@ def _drain(item, state: dict) -> None:
     rows = {r["row"] for r in records}
     report.failed += len({r["row"] for r in records if r["status"] == "error"})
     report.rows += len(rows)
-    state["bar"].update(len(rows))
+    state["bar"]("rows", len(rows), None)
 
 
-def _verify(written_files, engine: str, report: BatchReport, progress=None) -> int:
+def _verify(written_files, engine: str, report: BatchReport, bar=_no_progress) -> int:
     """Recalculate every written workbook with one engine instance (the python engine loads each distinct
     template once; LibreOffice runs one soffice for all) and mark each row verified or failed."""
     from .recalc import check_each
@@ -559,7 +548,7 @@ def _verify(written_files, engine: str, report: BatchReport, progress=None) -> i
     for rec, _ in with_errors:   # the engines refuse error values, even expected ones: say so, do not fail
         rec["message"] = f"{rec['message']} (not verified: the recalculation engines refuse error values)"
     todo = [(rec, p) for rec, p in written_files if not rec.get("message")]
-    reports = check_each([p for _, p in todo], engine, progress=progress)
+    reports = check_each([p for _, p in todo], engine, progress=lambda n: bar("verified", n, len(todo)))
     for (rec, _path), rep in zip(todo, reports):
         if rep.ok:
             rec["status"], ok = "verified", ok + 1
@@ -575,7 +564,8 @@ def _verify(written_files, engine: str, report: BatchReport, progress=None) -> i
 
 
 def example_tables() -> list[Path]:
-    root = Path(__file__).resolve().parent.parent / "workbooks"
+    """The bundled scenario tables (package data in ``ictco2_xl/examples``, so they ship in the wheel)."""
+    root = Path(str(resources.files("ictco2_xl").joinpath("examples")))
     tables = sorted(root.glob("*_scenarios.csv")) + sorted(root.glob("*_cases.csv"))
     if not tables:
         raise BatchError(f"no example scenario tables found in {root}")

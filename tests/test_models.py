@@ -222,7 +222,7 @@ def test_blank_cells_take_defaults_only_when_asked():
     ({"tonnage_100t": -1}, "fleet_management: tonnage_100t must be greater than 0, got -1"),
     ({"tonnage_100t": [1, 2, -3]}, "fleet_management: tonnage_100t must be greater than 0, got -3 (item 3)"),
     ({"tonnage_100t": True}, "fleet_management: tonnage_100t must be a number, got True"),
-    ({"tonnage": 1}, "fleet_management: unknown input 'tonnage'; inputs are: tonnage_100t"),
+    ({"tonnage": 1}, "fleet_management: unknown input 'tonnage' (did you mean 'tonnage_100t'?); inputs are: tonnage_100t"),
 ])
 def test_bad_input_messages_name_model_input_value_and_rule(inputs, message):
     with pytest.raises(InputError) as exc:

@@ -149,8 +149,9 @@ def test_cli_report_writes_markdown_and_workbook_and_never_overwrites(tmp_path, 
     assert main(["report", "--out", str(out), "--overwrite", "--draws", "0", "--factor-set", "current"]) == 0
     text = md.read_text(encoding="utf-8")
     assert "Factor set: `current`" in text and "no uncertainty run" in text
-    assert main(["report", "--out", str(tmp_path / "missing" / "net")]) == 2
-    assert "does not exist" in capsys.readouterr().err
+    # folders are created; an .xlsx (or .md) ending names both files, never rep.xlsx.md
+    assert main(["report", "--out", str(tmp_path / "new" / "dir" / "rep.xlsx"), "--draws", "0"]) == 0
+    assert sorted(p.name for p in (tmp_path / "new" / "dir").iterdir()) == ["rep.md", "rep.xlsx"]
 
 
 def test_printed_and_recomputed_are_told_apart(tmp_path, report):

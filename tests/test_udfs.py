@@ -190,7 +190,7 @@ def test_a_2d_range_with_blanks(classic):
     ((-5.0,), "tonnage_100t must be greater than 0, got -5"),
     ((True,), "tonnage_100t must be a number, got True"),
     ((MISSING, 1.5), "empty_rate_drop must be between 0 and 1, got 1.5"),
-    ((MISSING,) * 5 + ("nope",), "factor_set must be 'report', 'current' or a loaded set"),
+    ((MISSING,) * 5 + ("nope",), "factor_set must be 'report', 'current', a loaded set or a .toml/.csv factor file"),
     ((ComRange([[-2146826281]]),), "tonnage_100t must be a number, got '#DIV/0!'"),  # an error cell is not blank
     ((MISSING,) * 5 + (ComRange([["report"], ["current"]]),), "factor_set must be a single cell, got a range of 2"),
 ])

@@ -289,6 +289,7 @@ def test_cli_uncertainty_for_every_model_and_for_one_case(capsys):
     import pandas as pd
 
     from ictco2_xl.cli import main
+    from ictco2_xl.cli.common import fmt
     assert main(["uncertainty", "--draws", "1000", "--csv"]) == 0
     table = pd.read_csv(io.StringIO(capsys.readouterr().out))
     assert list(table.model) == list(MODELS)
@@ -299,7 +300,7 @@ def test_cli_uncertainty_for_every_model_and_for_one_case(capsys):
     expected = uncertainty.run("logistics_potential", 2000, 4, {"target_year": 2020,
                                                                 "empty_rate_cut": triangular(0.2, 0.5, 0.3, "x")})
     assert "empty_rate_cut       0.5     triangular    0.2      0.3     0.5      fraction" in out
-    assert f"{expected.p50:.6g}" in out and f"{expected.p95:.6g}" in out
+    assert fmt(expected.p50) in out and fmt(expected.p95) in out          # the CLI's one number notation
     assert main(["uncertainty", "fleet_management", "km_per_vehicle_year=1e5:2e5", "--ranges"]) == 0
     assert "km_per_vehicle_year  150,000  uniform       100,000  -" in capsys.readouterr().out
     assert main(["uncertainty", "fleet_management", "empty_rate_drop=0.01,0.02"]) == 2

@@ -13,6 +13,7 @@ import pytest
 import ictco2_xl as ix
 from ictco2_xl.cli import main
 from ictco2_xl.excel import config
+from ictco2_xl.excel.deploy import wheel_name
 from ictco2_xl.excel.usermodels import PROBLEMS, all_functions, load_configured_models
 from ictco2_xl.recalc.formulas_engine import calculate
 
@@ -134,7 +135,8 @@ def test_excel_config_writes_the_models_folder_to_the_users_conf_only(monkeypatc
 
 def test_the_lite_bundle_embeds_the_model_files_and_registers_them_first(tmp_path):
     out = tmp_path / "lite"
-    assert main(["lite", "--out", str(out), "--models", str(EXAMPLES)]) == 0
+    url = f"https://example.org/ictco2/{wheel_name()}"
+    assert main(["lite", "--out", str(out), "--wheel-url", url, "--models", str(EXAMPLES)]) == 0
     text = (out / "main.py").read_text(encoding="utf-8")
     assert "MODEL_FILES = {" in text and "'video_meetings.toml'" in text and str(EXAMPLES) not in text
     assert text.index("load_model_text(_text, _name)") < text.index("from ictco2_xl.udfs import")

@@ -12,7 +12,8 @@ from pathlib import Path
 from ..core.definitions import triangular, uniform
 from ..core.errors import DefinitionError
 from ..core.csvio import frame_rows
-from .common import UsageError, add_encoding_option, fmt, parse_assignments, text_table, write_csv_stdout
+from .common import (UsageError, add_encoding_option, add_factor_set_option, add_overwrite_option, factor_set, fmt,
+                     output_paths, parse_assignments, progress_bar, text_table, write_csv_stdout)
 
 
 def _num(value) -> str:
@@ -48,36 +49,33 @@ def _parse_ranges(pairs) -> dict:
     return out
 
 
-def _check_targets(paths, overwrite: bool) -> list[Path]:
-    out = []
-    for p in paths:
-        p = Path(p)
-        if p.exists() and not overwrite:
-            raise UsageError(f"{p} exists; pass --overwrite to replace it")
-        if not p.parent.is_dir():
-            raise UsageError(f"folder {p.parent} does not exist")
-        out.append(p)
-    return out
-
-
 def cmd_uncertainty(args) -> int:
     from ..core.analysis import uncertainty
     from ..core.models import all_models, get_model
+    fs = factor_set(args.factor_set)
+    if args.draws < 1:
+        raise UsageError(f"--draws must be at least 1, got {args.draws}")
     if args.model is None:
         if args.inputs:
             raise UsageError("input settings need a MODEL")
-        results = [uncertainty.run(m, args.draws, args.seed, factor_set=args.factor_set)
-                   for m in all_models().values()]
+        models = all_models()
+        bar = progress_bar(len(models), "models", "model")
+        results = []
+        try:
+            for m in models.values():   # one vectorised run per model: the bar advances per model
+                results.append(uncertainty.run(m, args.draws, args.seed, factor_set=fs))
+                bar.update(1)
+        finally:
+            bar.close()
     else:
         model = get_model(args.model)
         overrides = _parse_ranges(args.inputs)
         if args.ranges:
-            frame = uncertainty.ranges(model, overrides, args.factor_set)
+            frame = uncertainty.ranges(model, overrides, fs)
             print(text_table(["input", "value", "distribution", "low", "peak", "high", "unit"],
-                         [[r.input, _num(r.value), r.distribution, _num(r.low), _num(r.peak), _num(r.high), r.unit]
-                          for r in frame.itertuples()]) + "\n")
-        results = [uncertainty.run(model, args.draws, args.seed, overrides, factor_set=args.factor_set,
-                                   output=args.output)]
+                         [[r.input, fmt(r.value, r.unit), r.distribution, fmt(r.low, r.unit), fmt(r.peak, r.unit),
+                           fmt(r.high, r.unit), r.unit] for r in frame.itertuples()]) + "\n")
+        results = [uncertainty.run(model, args.draws, args.seed, overrides, factor_set=fs, output=args.output)]
     rows = [r.summary() for r in results]
     if args.csv:
         write_csv_stdout(list(rows[0]), (list(r.values()) for r in rows), args.encoding)
@@ -93,8 +91,8 @@ def cmd_uncertainty(args) -> int:
 def cmd_sensitivity(args) -> int:
     from ..core.analysis.sensitivity import sensitivity
     from ..core.models import get_model
-    targets = _check_targets([args.png], args.overwrite) if args.png else []
-    sens = sensitivity(get_model(args.model), _parse_ranges(args.inputs), factor_set=args.factor_set,
+    targets = output_paths([args.png], args.overwrite) if args.png else []
+    sens = sensitivity(get_model(args.model), _parse_ranges(args.inputs), factor_set=factor_set(args.factor_set),
                        output=args.output, top=args.top)
     if args.csv:
         write_csv_stdout(*frame_rows(sens.table), args.encoding)
@@ -111,21 +109,14 @@ def cmd_sensitivity(args) -> int:
     return 0
 
 
-def _factor_set(spec: str):
-    from ..core.factors import get_factor_set, load_factor_set
-    if Path(spec).suffix.lower() in (".toml", ".csv"):
-        return load_factor_set(spec)
-    return get_factor_set(spec)
-
-
 def cmd_restate(args) -> int:
     from ..core.analysis.restatement import restate
-    targets = _check_targets([args.xlsx], args.overwrite) if args.xlsx else []
-    fs = _factor_set(args.factors)
+    targets = output_paths([args.xlsx], args.overwrite) if args.xlsx else []
+    fs = factor_set(args.factor_set)
     table = restate(fs)
     if targets:
         from ..workbook.reports import restatement_workbook
-        restatement_workbook(table, targets[0], fs.name)
+        restatement_workbook(table, targets[0], fs)
     if args.csv:
         write_csv_stdout(*frame_rows(table), args.encoding, float_format="%.10g")
     else:
@@ -135,7 +126,7 @@ def cmd_restate(args) -> int:
                 return f"{r.change_pct:+.1f}"
             return "factor-independent" if r.factor_note.startswith("factor-independent") else "-"
         print(text_table(["case", "report printed", "report factors", f"{fs.name}", "change", "change %", "unit"],
-                     [[r.case, _num(r.report_printed), _num(r.report_factors), _num(r.restated), _num(r.change),
+                     [[r.case, fmt(r.report_printed), fmt(r.report_factors), fmt(r.restated), fmt(r.change),
                        pct(r), r.unit] for r in table.itertuples()]))
         notes = [r for r in table.itertuples() if r.factor_note and not r.factor_note.startswith("unchanged")]
         if notes:
@@ -151,10 +142,14 @@ def cmd_restate(args) -> int:
 
 def cmd_report(args) -> int:
     from ..core.analysis.net import net_report, to_markdown
-    md, xlsx = _check_targets([f"{args.out}.md", f"{args.out}.xlsx"], args.overwrite)
     from ..workbook.reports import _openpyxl, net_workbook
     _openpyxl()  # fail before writing anything if the workbook cannot be written
-    report = net_report(args.factor_set, args.draws or None, args.seed)
+    fs = factor_set(args.factor_set)
+    stem = Path(args.out)
+    if stem.suffix.lower() in (".md", ".xlsx"):   # --out rep.xlsx means rep.md and rep.xlsx, not rep.xlsx.md
+        stem = stem.with_suffix("")
+    md, xlsx = output_paths([stem.with_name(stem.name + ".md"), stem.with_name(stem.name + ".xlsx")], args.overwrite)
+    report = net_report(fs, args.draws or None, args.seed)
     md.write_text(to_markdown(report), encoding="utf-8")
     net_workbook(report, xlsx)
     print(f"wrote {md} and {xlsx}: {len(report.table)} solution cases, {len(report.effects)} effects not quantified")
@@ -168,39 +163,40 @@ def add_commands(sub) -> None:
     s = sub.add_parser("uncertainty", help="P5/P50/P95 of a model (or of every model) over its documented input ranges")
     s.add_argument("model", nargs="?", help="model id or worksheet-function name (default: every model)")
     s.add_argument("inputs", nargs="*", help=ranges)
-    s.add_argument("--draws", type=int, default=10_000)
-    s.add_argument("--seed", type=int, default=0)
-    s.add_argument("--factor-set", default="report")
+    s.add_argument("--draws", type=int, default=10_000, help="Latin-hypercube draws per model (default 10,000)")
+    s.add_argument("--seed", type=int, default=0, help="random seed: the same seed gives the same sample (default 0)")
+    add_factor_set_option(s)
     s.add_argument("--output", help="the result to summarise (a step name; default: the primary result)")
     s.add_argument("--ranges", action="store_true", help="also show the range of every drawn input")
-    s.add_argument("--csv", action="store_true")
+    s.add_argument("--csv", action="store_true", help="the summary as CSV on stdout")
     add_encoding_option(s)
     s.set_defaults(func=cmd_uncertainty)
 
     s = sub.add_parser("sensitivity", help="one-at-a-time swing of each input over its range; tornado chart")
     s.add_argument("model", help="model id or worksheet-function name")
     s.add_argument("inputs", nargs="*", help=ranges)
-    s.add_argument("--factor-set", default="report")
+    add_factor_set_option(s)
     s.add_argument("--output", help="the result to swing (a step name; default: the primary result)")
     s.add_argument("--top", type=int, help="only the N largest swings")
-    s.add_argument("--png", help="write the tornado chart to this PNG file (needs matplotlib)")
-    s.add_argument("--overwrite", action="store_true")
+    s.add_argument("--png", help="write the tornado chart to this PNG file (needs matplotlib); its folder is created")
+    add_overwrite_option(s)
     s.add_argument("--csv", action="store_true", help="the ranked table as CSV")
     add_encoding_option(s)
     s.set_defaults(func=cmd_sensitivity)
 
     s = sub.add_parser("restate", help="every report case recomputed with another factor set, side by side")
-    s.add_argument("--factors", default="current", help="factor set name or a .toml/.csv factor file (default: current)")
-    s.add_argument("--csv", action="store_true")
+    add_factor_set_option(s, "current", aliases=("--factors",), note="; the set to restate with")
+    s.add_argument("--csv", action="store_true", help="the table as CSV on stdout, with the inputs behind each change")
     s.add_argument("--xlsx", help="also write the table with a bar chart to this workbook (needs openpyxl)")
-    s.add_argument("--overwrite", action="store_true")
+    add_overwrite_option(s)
     add_encoding_option(s)
     s.set_defaults(func=cmd_restate)
 
     s = sub.add_parser("report", help="net effects per solution (ITU-T L.1480 style) as Markdown and XLSX")
-    s.add_argument("--out", default="ictco2_net_report", help="file name without extension (writes .md and .xlsx)")
-    s.add_argument("--factor-set", default="report")
+    s.add_argument("--out", default="ictco2_net_report", help="file name; .md and .xlsx are written (an .md or "
+                   ".xlsx ending is dropped first; folders are created; default: ictco2_net_report)")
+    add_factor_set_option(s)
     s.add_argument("--draws", type=int, default=10_000, help="draws for the P5-P95 columns (0: none)")
-    s.add_argument("--seed", type=int, default=0)
-    s.add_argument("--overwrite", action="store_true")
+    s.add_argument("--seed", type=int, default=0, help="random seed for the P5-P95 columns (default 0)")
+    add_overwrite_option(s)
     s.set_defaults(func=cmd_report)

@@ -9,31 +9,35 @@ from pathlib import Path
 
 import numpy as np
 
-from .common import UsageError, add_encoding_option, encoding_for, fmt, parse_assignments, text_table
+from ..core.errors import did_you_mean
+
+from .common import (UsageError, add_encoding_option, add_factor_set_option, add_overwrite_option, encoding_for,
+                     factor_set, fmt, parse_assignments, text_table)
 
 
 def cmd_run(args) -> int:
     from ..core.models import get_model
     model = get_model(args.model)
+    fs = factor_set(args.factor_set)
     if args.scenario and args.scenario not in model.scenarios:
-        raise UsageError(f"unknown scenario {args.scenario!r}; scenarios: {', '.join(model.scenarios) or 'none'}")
+        raise UsageError(f"unknown scenario {args.scenario!r}{did_you_mean(args.scenario, model.scenarios)}; "
+                         f"scenarios: {', '.join(model.scenarios) or 'none'}")
     values = dict(model.scenarios[args.scenario]) if args.scenario else {}
     values.update(parse_assignments(args.inputs))
-    res = model.run(values, args.factor_set)
+    res = model.run(values, fs)
     frame = res.to_frame()
     if args.json:
         print(json.dumps(frame.to_dict(orient="records"), indent=2, ensure_ascii=False))
         return 0
     print(f"{model.title} — {model.section} (factor set: {res.factor_set.name})\n")
-    if len(frame) == 1:
-        rows = [[i.name, fmt(float(frame[i.name].iloc[0])), i.unit, i.label] for i in model.inputs]
-        print(text_table(["input", "value", "unit", "meaning"], rows) + "\n")
-        rows = [[s.name, fmt(float(frame[s.name].iloc[0])), s.unit, s.label] for s in model.steps]
-        print(text_table(["result", "value", "unit", "meaning"], rows))
-    else:
-        print(frame.to_string())
+    columns = [f"scenario {i + 1}" for i in range(len(frame))] if len(frame) > 1 else ["value"]
+
+    def rows(items):
+        return [[x.name, *(fmt(v, x.unit) for v in frame[x.name].tolist()), x.unit, x.label] for x in items]
+    print(text_table(["input", *columns, "unit", "meaning"], rows(model.inputs)) + "\n")
+    print(text_table(["result", *columns, "unit", "meaning"], rows(model.steps)))
     for use in res.implied:
-        print(f"\nnote: {use.name} = {use.value:g} is not stated in the report ({use.note or use.source})")
+        print(f"\nnote: {use.name} = {fmt(use.value)} is not stated in the report ({use.note or use.source})")
     _explain_non_finite(model, frame, res.factor_set)
     return 0
 
@@ -115,19 +119,20 @@ def _write_records(fh, columns, records, counts, lineterminator, batch: int = 20
 
 def add_commands(sub) -> None:
     s = sub.add_parser("run", help="run one model: ictco2-xl run LOGISTICS_POTENTIAL target_year=2020 empty_rate_cut=0.3")
-    s.add_argument("model", help="model id or worksheet-function name")
-    s.add_argument("inputs", nargs="*", help="NAME=VALUE (comma-separated values for several scenarios)")
-    s.add_argument("--factor-set", default="report")
+    s.add_argument("model", help="model id or worksheet-function name (ictco2-xl models lists them)")
+    s.add_argument("inputs", nargs="*", help="NAME=VALUE (comma-separated values for several scenarios); "
+                   "ictco2-xl models MODEL lists the inputs")
+    add_factor_set_option(s)
     s.add_argument("--scenario", help="a named scenario of the model (e.g. national_2008, smart)")
-    s.add_argument("--json", action="store_true")
+    s.add_argument("--json", action="store_true", help="print every input and step as JSON records")
     s.set_defaults(func=cmd_run)
 
     s = sub.add_parser("evaluate", help="compute a scenario table (CSV or XLSX, as batch reads it) into a CSV")
     s.add_argument("scenarios", help="CSV, tab-separated .txt or XLSX: one column per input (blank cells and missing "
                    "columns take the defaults); optional 'scenario', 'model' and 'factor_set' columns")
     s.add_argument("--model", help="model for rows without a 'model' column")
-    s.add_argument("--factor-set", default="report", help="factor set for rows without a 'factor_set' column")
-    s.add_argument("--out", help="CSV file to write (default: stdout)")
-    s.add_argument("--overwrite", action="store_true", help="replace --out if it exists")
+    add_factor_set_option(s, note=", for rows without a 'factor_set' column")
+    s.add_argument("--out", help="CSV file to write (default: stdout); its folder is created")
+    add_overwrite_option(s)
     add_encoding_option(s)
     s.set_defaults(func=cmd_evaluate)

@@ -4,9 +4,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .. import __version__
-from .common import UsageError
-from ..excel.deploy import CLASSIC_STEPS, DIST_NAME, classic_settings, merge_conf, user_conf_path, write_lite
+from ..excel.deploy import (CLASSIC_STEPS, check_wheel_url, classic_settings, merge_conf, user_conf_path, wheel_name,
+                            write_lite)
+from .common import UsageError, add_overwrite_option, install_command
+
+LITE_HOSTING = ("ictco2-xl is not on PyPI, so xlwings Lite installs the wheel written here from where you host it: "
+                f"put {wheel_name()} at an https:// address that Excel may fetch (the server must allow cross-origin "
+                "requests, CORS), and give that address as --wheel-url. With a package index of your own that serves "
+                "ictco2-xl, give its requirement line as --requirement instead.")
 
 
 def cmd_excel_config(args) -> int:
@@ -24,20 +29,25 @@ def cmd_excel_config(args) -> int:
         old = target.read_text(encoding="utf-8") if target.is_file() else ""
         target.write_text(merge_conf(old, settings), encoding="utf-8")
         print(f"wrote {', '.join(settings)} to {target}" + (" (other settings kept)" if old else ""))
-    print(CLASSIC_STEPS, file=sys.stderr if target is None else sys.stdout)
+    print(CLASSIC_STEPS.format(install=install_command("excel")), file=sys.stderr if target is None else sys.stdout)
     return 0
 
 
 def cmd_lite(args) -> int:
     from ..core.models import USER_MODELS
-    paths = write_lite(args.out, args.requirement, args.overwrite)
+    if args.wheel_url:
+        requirement = check_wheel_url(args.wheel_url)
+    elif args.requirement:
+        requirement = args.requirement.strip()
+    else:
+        raise UsageError("give --wheel-url URL (or --requirement SPEC). " + LITE_HOSTING)
+    paths = write_lite(args.out, requirement, args.overwrite)
     print("wrote " + ", ".join(str(p) for p in paths))
     if USER_MODELS:
         print(f"main.py embeds {len(USER_MODELS)} model file(s): {', '.join(USER_MODELS)} (each its own function)")
-    if not args.requirement:
-        print(f"\nrequirements.txt asks for {DIST_NAME}=={__version__} from PyPI. If your package index does not "
-              f"have it, host {paths[-1].name} at a URL Excel may fetch (CORS allowed, e.g. a GitHub release) and "
-              "rerun with --requirement URL.")
+    if args.wheel_url:
+        print(f"\nNow upload {paths[-1]} to {requirement} (it must be reachable there, with CORS allowed), paste "
+              "main.py into xlwings Lite's main.py and add the lines of requirements.txt to its requirements.txt.")
     return 0
 
 
@@ -52,9 +62,13 @@ def add_commands(sub) -> None:
                                         "if ictco2_xl is not installed)")
     s.set_defaults(func=cmd_excel_config)
 
-    s = sub.add_parser("lite", help="write main.py, requirements.txt and a wheel for xlwings Lite")
-    s.add_argument("--out", required=True, help="directory to write to")
-    s.add_argument("--requirement", help=f"requirement line for ictco2-xl (default: {DIST_NAME}=={__version__}; "
-                                         "e.g. the URL where you host the wheel)")
-    s.add_argument("--overwrite", action="store_true")
+    s = sub.add_parser("lite", help="write main.py, requirements.txt and a wheel for xlwings Lite",
+                       description=LITE_HOSTING)
+    s.add_argument("--out", required=True, help="directory to write to (created if missing)")
+    which = s.add_mutually_exclusive_group()
+    which.add_argument("--wheel-url", help=f"the https:// address where you will host the wheel (it ends in "
+                                           f"{wheel_name()})")
+    which.add_argument("--requirement", help="instead of --wheel-url: the requirement line for a package index "
+                                             "of your own that serves ictco2-xl")
+    add_overwrite_option(s)
     s.set_defaults(func=cmd_lite)

@@ -6,7 +6,12 @@ import sys
 import textwrap
 from pathlib import Path
 
-from .common import UsageError, add_encoding_option, fmt, text_table, write_csv_stdout
+from .common import (UsageError, add_encoding_option, add_factor_set_option, add_overwrite_option, factor_set, fmt,
+                     output_paths, text_table, write_csv_stdout)
+
+
+def _width() -> int:
+    return min(shutil.get_terminal_size((100, 20)).columns, 120)
 
 
 def cmd_reconcile(args) -> int:
@@ -34,12 +39,11 @@ def cmd_reconcile(args) -> int:
     print("(recomputed from the model definitions with the report's own values)\n")
     print(text_table(["figure", "source", "report", "recomputed", "unit", "status"],
                      [[r.figure_id, r.source[:24], r.report_value, fmt(r.recomputed), r.unit, r.status] for r in rows]))
-    width = min(shutil.get_terminal_size((100, 20)).columns, 120)
     flagged = [r for r in rows if r.status == "report_inconsistent"]
     if flagged:
         print("\nWhere the report contradicts its own stated values, and the slip that explains it:\n")
         for r in flagged:
-            print(textwrap.fill(f"{r.figure_id}: {r.note}", width, subsequent_indent="    "))
+            print(textwrap.fill(f"{r.figure_id}: {r.note}", _width(), subsequent_indent="    "))
     counts = summary(rows)
     by_source = summary_by_source(rows)
     present = [s for s in STATUSES if counts[s]]
@@ -52,24 +56,86 @@ def cmd_reconcile(args) -> int:
     return 0
 
 
+def _default(inp, fs) -> str:
+    """The reference's default text, with the factor's value in ``fs`` and numbers in the CLI's notation."""
+    from ..core.reference import default_text
+    if inp.factor:
+        return f"{fmt(fs.value(inp.factor, inp.scope), inp.unit)} (factor {inp.factor}, set {fs.name})"
+    if isinstance(inp.default, (int, float)):
+        return fmt(inp.default, inp.unit)
+    return default_text(inp)
+
+
+def _records(headers, rows, notes, width: int) -> str:
+    """A table whose every row is followed by an indented, wrapped note (readable in a narrow terminal)."""
+    lines = text_table(headers, rows).splitlines()
+    out = lines[:2]
+    for line, note in zip(lines[2:], notes):
+        out += [line, textwrap.fill(note, width, initial_indent="    ", subsequent_indent="    ")]
+    return "\n".join(out)
+
+
+def show_model(model, fs) -> None:
+    """One model as a newcomer needs it: what it computes, its inputs (unit, default, range, source), its results."""
+    width = _width()
+    print(f"{model.id} — {model.title}\n")
+    print(textwrap.fill(model.description, width) + "\n")
+    print(f"Report section: {model.section}")
+    for fn in model.worksheet_functions():
+        args = ", ".join([*(a.name for a in fn.args), "factor_set"])
+        print(f"Worksheet function: ={fn.name}({args}) -> {fn.output} [{fn.unit}]")
+    print("\nInputs (ictco2-xl run " + model.id + " NAME=VALUE ...):\n")
+    rows = [[i.name, i.unit, _default(i, fs), i.bounds.rule().removeprefix("must be ") +
+             (" (whole number)" if i.integer else "")] for i in model.inputs]
+    notes = [f"{i.label}. Source: {i.source}" for i in model.inputs]
+    print(_records(["input", "unit", "default", "valid range"], rows, notes, width))
+    print("\nResults, in order (each may use the ones before; * the primary result):\n")
+    rows = [[s.name + (" *" if s.name == model.primary else ""), s.unit, s.label] for s in model.steps]
+    print(_records(["result", "unit", "meaning"], rows, [f"= {s.expr.to_text()}" for s in model.steps], width))
+    if model.scenarios:
+        print("\nNamed scenarios (--scenario NAME): " + "; ".join(
+            f"{k} ({', '.join(f'{a}={fmt(b)}' for a, b in v.items())})" for k, v in model.scenarios.items()))
+    for note in model.notes:
+        print(textwrap.fill(f"note: {note}", width, subsequent_indent="    "))
+    print("\nEvery model, with equations and uncertainty ranges: ictco2-xl models --markdown")
+
+
 def cmd_models(args) -> int:
-    from ..core.models import USER_MODELS, all_models
+    from ..core.models import USER_MODELS, all_models, get_model
     from ..core.reference import models_markdown
     if args.check:
         return _check_models(args.check)
     if args.markdown:
+        if args.model:
+            raise UsageError("--markdown renders every model; leave out MODEL")
         text = models_markdown(all_models() if USER_MODELS else None)
         if args.out:
-            Path(args.out).write_text(text, encoding="utf-8")
+            target = output_paths([args.out], args.overwrite)[0]
+            target.write_text(text, encoding="utf-8")
+            print(f"wrote {target}")
         else:
             sys.stdout.write(text)
         return 0
+    if args.out:
+        raise UsageError("--out writes the Markdown reference: add --markdown")
+    if args.model:
+        show_model(get_model(args.model), factor_set(args.factor_set))
+        return 0
     rows = []
     for m in all_models().values():
-        for fn in m.worksheet_functions():
-            rows.append([m.id, fn.name, fn.unit, m.section[:40]])
-    print(text_table(["model", "worksheet function", "unit", "report section"], rows))
+        for k, fn in enumerate(m.worksheet_functions()):
+            first = k == 0
+            rows.append([m.id if first else "", m.title if first else "", fn.name, fn.unit, m.section if first else ""])
+    print(text_table(["model", "title", "worksheet function", "unit", "report section"], rows))
+    print("\nInputs and results of one model: ictco2-xl models MODEL")
     return 0
+
+
+def _factor_rows(entries):
+    return [[f.key, f.model or "all", fmt(f.value), f.unit, f.year, f.status, f.source] for f in entries]
+
+
+FACTOR_HEADERS = ["key", "model", "value", "unit", "year", "status", "source"]
 
 
 def _check_models(paths) -> int:
@@ -89,11 +155,24 @@ def _check_models(paths) -> int:
 
 
 def cmd_factors(args) -> int:
-    from ..core.factors import get_factor_set, load_factor_set
-    fs = load_factor_set(args.file) if args.file else get_factor_set(args.set)
-    rows = [[f.key, f.model or "all", f"{f.value:g}", f.unit, f.year, f.status, f.source[:60]] for f in fs.entries()]
-    print(f"Factor set {fs.name!r}: {fs.description}\n")
-    print(text_table(["key", "model", "value", "unit", "year", "status", "source"], rows))
+    spec = args.file or args.factor_set
+    fs = factor_set(spec)
+    print(f"Factor set {fs.name!r}: {fs.description}".rstrip(": ") + "\n")
+    if fs.base is None:
+        print(text_table(FACTOR_HEADERS, _factor_rows(fs.entries())))
+        return 0
+    own = sorted(fs.factors.values(), key=lambda f: (f.key, f.model or ""))
+    inherited = [f for f in fs.base.entries() if (f.key, f.model) not in fs.factors]
+    applies = [f for f in inherited if fs.get(f.key, f.model) is f]
+    replaced = [f for f in inherited if fs.get(f.key, f.model) is not f]
+    print(f"Set by {spec}:\n")
+    print(text_table(FACTOR_HEADERS, _factor_rows(own)))
+    print(f"\nNot set there, so taken from {fs.base.name!r}:\n")
+    print(text_table(FACTOR_HEADERS, _factor_rows(applies)) if applies else "(nothing: the file sets every factor)")
+    if replaced:
+        keys = sorted({f.key for f in replaced})
+        print(f"\n{len(replaced)} model-specific row(s) of {fs.base.name!r} no longer apply: the file sets "
+              f"{', '.join(keys)} for every model.")
     return 0
 
 
@@ -108,14 +187,20 @@ def add_commands(sub) -> None:
     add_encoding_option(s)
     s.set_defaults(func=cmd_reconcile)
 
-    s = sub.add_parser("models", help="list the models, render the model reference, or check model files")
-    s.add_argument("--markdown", action="store_true", help="the full reference (equations, inputs, sources)")
+    s = sub.add_parser("models", help="list the models; MODEL shows one model's inputs and results; --check "
+                       "validates model files")
+    s.add_argument("model", nargs="?", help="a model id or worksheet-function name: its inputs (unit, default, "
+                   "valid range, source), results and equations")
+    s.add_argument("--markdown", action="store_true", help="the full reference (equations, inputs, sources) as Markdown")
     s.add_argument("--check", action="append", metavar="PATH", help="validate model files (a .toml file or a "
                    "folder; repeatable) and print each model's reference; every problem is one line")
-    s.add_argument("--out", help="write the Markdown to this file")
+    s.add_argument("--out", help="write the Markdown to this file instead of stdout (with --markdown)")
+    add_overwrite_option(s)
+    add_factor_set_option(s, note="; for the defaults shown with MODEL")
     s.set_defaults(func=cmd_models)
 
     s = sub.add_parser("factors", help="show an emission-factor set with sources")
-    s.add_argument("--set", default="report", help="report (default) or current")
-    s.add_argument("--file", help="load and show a factor set from a .toml or .csv file")
+    add_factor_set_option(s, aliases=("--set",))
+    s.add_argument("--file", help="a .toml or .csv factor file: what it sets and what falls back to its base set "
+                   "(the same as --factor-set FILE)")
     s.set_defaults(func=cmd_factors)

@@ -5,51 +5,69 @@ import sys
 from pathlib import Path
 
 from ..core.csvio import DEFAULT_ENCODING
-from .common import UsageError, add_encoding_option
+from .common import (StageBars, UsageError, add_encoding_option, add_factor_set_option, add_overwrite_option,
+                     factor_set, output_paths, progress_bar)
 
 
 def cmd_templates(args) -> int:
-    from ..core.models import get_model
-    from ..workbook.templates import write_templates
+    from ..core.models import MODELS, get_model
+    from ..workbook.templates import template_filename, write_templates
+    fs = factor_set(args.factor_set)
     models = [get_model(m) for m in args.model] if args.model else None
+    targets = [Path(args.out) / template_filename(m) for m in models or MODELS.values()]
+    output_paths(targets, args.overwrite)   # refuse before writing any, so nothing is half-replaced
     paths = write_templates(args.out, models, args.factor_set, overwrite=True)
-    print(f"wrote {len(paths)} template(s) to {args.out}")
+    print(f"wrote {len(paths)} template(s) to {Path(args.out).resolve()} (factor set {fs.name})")
     return 0
 
 
 def cmd_recalc(args) -> int:
     from ..recalc import check_each, recalculate_each
+    bar = progress_bar(len(args.files), "recalculated", "file")
     failed = 0
-    if not args.check:
-        for path, result in recalculate_each(args.files, args.engine):
-            if isinstance(result, Exception):
+    try:
+        if not args.check:
+            for path, result in recalculate_each(args.files, args.engine):
+                bar.update(1)
+                if isinstance(result, Exception):
+                    failed += 1
+                    print(f"error: {result}", file=sys.stderr)
+                else:
+                    print(f"{path}: {len(result)} cells recalculated with {args.engine}, no errors")
+            return 1 if failed else 0
+        for rep in check_each(args.files, args.engine):
+            bar.update(1)
+            if rep.error:
                 failed += 1
-                print(f"error: {result}", file=sys.stderr)
+                print(f"error: {rep.error}", file=sys.stderr)
             else:
-                print(f"{path}: {len(result)} cells recalculated with {args.engine}, no errors")
-        return 1 if failed else 0
-    for rep in check_each(args.files, args.engine):
-        if rep.error:
-            failed += 1
-            print(f"error: {rep.error}", file=sys.stderr)
-        elif rep.ok:
-            model = " and the Python model" if rep.model else ""
-            uncached = f"; {rep.uncached} store no cached value" if rep.uncached else ""
-            print(f"{rep.path}: OK ({rep.cells} formula cells, no errors; {rep.cells - rep.uncached} cached values "
-                  f"equal {args.engine}{model}{uncached})")
-            if rep.note:
-                print(f"  note: {rep.note}")
-        else:
-            failed += 1
-            print(f"{rep.path}: {len(rep.differences)} cell(s) differ ({args.engine}):")
-            for d in rep.differences:
-                print(f"  {d}")
+                failed += _print_check(rep, args.engine)
+    finally:
+        bar.close()
     return 1 if failed else 0
+
+
+def _print_check(rep, engine: str) -> int:
+    if rep.ok:
+        model = " and the Python model" if rep.model else ""
+        uncached = f"; {rep.uncached} store no cached value" if rep.uncached else ""
+        print(f"{rep.path}: OK ({rep.cells} formula cells, no errors; {rep.cells - rep.uncached} cached values "
+              f"equal {engine}{model}{uncached})")
+        if rep.note:
+            print(f"  note: {rep.note}")
+        return 0
+    print(f"{rep.path}: {len(rep.differences)} cell(s) differ ({engine}):")
+    for d in rep.differences:
+        print(f"  {d}")
+    return 1
 
 
 def cmd_batch(args) -> int:
     from ..batch import Stop, example_tables, generate, handle_signals
+    factor_set(args.factor_set)   # a misspelt set or an unreadable file: one line before anything is written
     if args.example:
+        if args.scenarios:
+            raise UsageError("give a scenario table or --example, not both")
         tables = [(t, Path(args.out) / t.stem) for t in example_tables()]
     elif args.scenarios:
         tables = [(Path(args.scenarios), Path(args.out))]
@@ -60,9 +78,13 @@ def cmd_batch(args) -> int:
     try:
         failed = 0
         for table, out in tables:
-            report = generate(table, args.model, out, factor_set=args.factor_set, overwrite=args.overwrite,
-                              jobs=args.jobs, verify=args.verify, stop=stop,
-                              encoding=DEFAULT_ENCODING if args.encoding == "auto" else args.encoding)
+            bars = StageBars({"rows": "row", "verified": "workbook"})
+            try:
+                report = generate(table, args.model, out, factor_set=args.factor_set, overwrite=args.overwrite,
+                                  jobs=args.jobs, verify=args.verify, stop=stop, progress=bars,
+                                  encoding=DEFAULT_ENCODING if args.encoding == "auto" else args.encoding)
+            finally:
+                bars.close()
             print(f"{table.name}: {report.line()}")
             failed += report.failed
             if report.summary_error:
@@ -92,14 +114,16 @@ def cmd_preview(args) -> int:
 
 def add_commands(sub) -> None:
     s = sub.add_parser("templates", help="write one calculation template (.xlsx) per model")
-    s.add_argument("--out", default="templates", help="folder (default: templates)")
-    s.add_argument("--model", action="append", help="only this model (repeatable)")
-    s.add_argument("--factor-set", default="report")
+    s.add_argument("--out", default="templates", help="folder to write to, created if missing (default: templates)")
+    s.add_argument("--model", action="append", help="only this model (id or worksheet-function name; repeatable)")
+    add_factor_set_option(s)
+    add_overwrite_option(s)
     s.set_defaults(func=cmd_templates)
 
     s = sub.add_parser("recalc", help="recalculate workbooks headlessly; --check compares with cache and model")
-    s.add_argument("files", nargs="+")
-    s.add_argument("--engine", choices=["python", "libreoffice"], default="python")
+    s.add_argument("files", nargs="+", help=".xlsx files to recalculate")
+    s.add_argument("--engine", choices=["python", "libreoffice"], default="python",
+                   help="python: the pure-Python formulas engine (default); libreoffice: soffice headless")
     s.add_argument("--check", action="store_true", help="list every cell whose cached or model value differs")
     s.set_defaults(func=cmd_recalc)
 
@@ -107,14 +131,15 @@ def add_commands(sub) -> None:
     s.add_argument("scenarios", nargs="?", help="CSV or XLSX: a 'scenario' column and one column per input "
                    "(optional 'model' and 'factor_set' columns)")
     s.add_argument("--model", help="model for rows without a 'model' column")
-    s.add_argument("--out", required=True, help="output folder")
+    s.add_argument("--out", required=True, help="output folder (created if missing)")
     s.add_argument("--jobs", type=int, default=None,
                    help="worker processes (default: 1, or up to 4 for tables of more than 2,000 rows on "
                         "machines with 3 or more CPUs; see the README)")
-    s.add_argument("--overwrite", action="store_true", help="replace existing workbooks")
+    add_overwrite_option(s)
     s.add_argument("--verify", choices=["python", "libreoffice"], help="recalculate every output and check it")
-    s.add_argument("--factor-set", default="report", help="for rows without a 'factor_set' column")
-    s.add_argument("--example", action="store_true", help="run the bundled example tables (workbooks/)")
+    add_factor_set_option(s, note="; for rows without a 'factor_set' column, which may name a set or a file too")
+    s.add_argument("--example", action="store_true",
+                   help="run the bundled example tables (the 28 Chongqing cases, logistics and street-light scenarios)")
     add_encoding_option(s)
     s.set_defaults(func=cmd_batch)
 

@@ -1,4 +1,5 @@
-"""Exception types shared by the core and every adapter."""
+"""Exception types shared by the core and every adapter, and the "did you mean" hint of their messages."""
+import difflib
 
 
 class ICTCO2Error(Exception):
@@ -41,3 +42,22 @@ class DefinitionError(ICTCO2Error):
 
 class FactorSetError(ICTCO2Error, ValueError):
     """A factor set cannot be found or loaded."""
+
+
+class MissingDependency(ICTCO2Error, ModuleNotFoundError):
+    """An optional package an adapter needs is not installed. ``name`` is the module, ``extra`` the
+    ictco2-xl extra that installs it; the command line turns this into the exact install command."""
+
+    def __init__(self, module: str, extra: str, needed_for: str):
+        self.extra = extra
+        super().__init__(f"{needed_for} need {module}, which is not installed (ictco2-xl's '{extra}' extra)",
+                         name=module)
+
+
+def did_you_mean(word, choices) -> str:
+    """``" (did you mean 'x'?)"`` for the choice closest to a misspelt ``word``; ``""`` if none is close."""
+    text = str(word).strip()
+    choices = [str(c) for c in choices]
+    by_key = {c.lower(): c for c in choices}
+    close = difflib.get_close_matches(text.lower(), list(by_key), n=1, cutoff=0.6)
+    return f" (did you mean {by_key[close[0]]!r}?)" if close else ""

@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import blocks, validation
 from .definitions import Derived, Input, YearSeries
-from .errors import InputError
+from .errors import InputError, did_you_mean
 from .factors import FactorSet, check_factor, get_factor_set
 from .numbers import number_problem, parse_text_column
 
@@ -185,7 +185,7 @@ def run(model: Model, inputs: Mapping | None = None, factor_set=None, *, blank_a
     names = [i.name for i in model.inputs]
     for k in given:
         if k not in names:
-            raise InputError(model.id, k, k, "", message=f"{model.id}: unknown input {k!r}; "
+            raise InputError(model.id, k, k, "", message=f"{model.id}: unknown input {k!r}{did_you_mean(k, names)}; "
                              f"inputs are: {', '.join(names)}")
     wanted = _outputs(model, outputs)
     fs = get_factor_set(factor_set)
@@ -351,7 +351,8 @@ def evaluate_frame(model: Model, frame: pd.DataFrame, factor_set=None, *, blank_
     unknown = [c for c in frame.columns if c not in names]
     if unknown and extra == "error":
         raise InputError(model.id, str(unknown[0]), unknown[0], "", message=f"{model.id}: column {unknown[0]!r} "
-                         f"is not an input; inputs are: {', '.join(i.name for i in model.inputs)}")
+                         f"is not an input{did_you_mean(unknown[0], names)}; inputs are: "
+                         f"{', '.join(i.name for i in model.inputs)}")
     given = {c: frame[c] for c in frame.columns if c in names}
     if not given:
         res = run(model, {}, factor_set)

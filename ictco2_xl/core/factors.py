@@ -19,7 +19,7 @@ from typing import Callable
 import numpy as np
 
 from .csvio import decode_text
-from .errors import FactorSetError, InputError
+from .errors import FactorSetError, InputError, did_you_mean
 from .numbers import parse_number
 
 MAX_FILE_BYTES = 4 * 2**20
@@ -305,19 +305,37 @@ def _builtin(name: str) -> FactorSet:
     return FactorSet.from_toml_text(text, origin=f"factors_{name}.toml", name=name)
 
 
-def get_factor_set(name: "str | FactorSet | None" = None) -> FactorSet:
-    """A factor set by name (``report``, ``current`` or one loaded with :func:`load_factor_set`)."""
+FILE_SUFFIXES = (".toml", ".csv")
+_FROM_FILES: dict[tuple[str, int, int], FactorSet] = {}
+
+
+def get_factor_set(name: "str | Path | FactorSet | None" = None) -> FactorSet:
+    """A factor set by name (``report``, ``current`` or one loaded with :func:`load_factor_set`) or the path
+    of a ``.toml``/``.csv`` factor file (read once per version of the file)."""
     if isinstance(name, FactorSet):
         return name
     name = "report" if name in (None, "") else str(name).strip()
+    if name not in _REGISTRY and name.lower().endswith(FILE_SUFFIXES):
+        return _from_file(Path(name))
     if name not in _REGISTRY:
         if name in ("report", "current"):
             _REGISTRY[name] = _builtin(name)
         else:
-            raise FactorSetError(f"factor_set must be 'report', 'current' or a loaded set "
-                                 f"({', '.join(sorted(set(_REGISTRY) - {'report', 'current'})) or 'none loaded'}), "
-                                 f"got {name!r}")
+            known = ["report", "current", *sorted(set(_REGISTRY) - {"report", "current"})]
+            raise FactorSetError(f"factor_set must be 'report', 'current', a loaded set or a .toml/.csv factor "
+                                 f"file, got {name!r}{did_you_mean(name, known)}")
     return _REGISTRY[name]
+
+
+def _from_file(path: Path) -> FactorSet:
+    try:
+        stat = path.stat()
+    except OSError:
+        raise FactorSetError(f"factor set file not found: {path}") from None
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    if key not in _FROM_FILES:
+        _FROM_FILES[key] = load_factor_set(path, register=False)
+    return _FROM_FILES[key]
 
 
 def load_factor_set(path, name: str | None = None, register: bool = True) -> FactorSet:

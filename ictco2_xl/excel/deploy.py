@@ -20,9 +20,11 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the ictco2_xl folder (this 
 DIST_NAME = "ictco2-xl"
 # The core's runtime dependencies (pyproject's [project] dependencies; a test keeps them equal).
 RUNTIME_REQUIREMENTS = ("numpy>=1.24", "pandas>=2.0")
+# {install}: the command that installs the ``excel`` extra (xlwings) into that Python (see cli.common.install_command).
 CLASSIC_STEPS = """\
 Next steps (Windows, desktop Excel):
-  1. In that Python: pip install "ictco2-xl[excel]", then: xlwings addin install
+  1. In that Python: {install}
+     then: xlwings addin install
   2. Excel: File > Options > Trust Center > Trust Center Settings > Macro Settings >
      tick "Trust access to the VBA project object model" (Import Functions writes VBA).
   3. Open your workbook, save it as .xlsm, and click xlwings tab > Import Functions.
@@ -154,13 +156,29 @@ def lite_main_py() -> str:
             f"from ictco2_xl.udfs import (  # noqa: E402, F401\n{names})\n")
 
 
-def lite_requirements(requirement: str | None = None) -> str:
+def check_wheel_url(url: str) -> str:
+    """The address where the user hosts the wheel ``write_lite`` writes: HTTPS, ending in its file name
+    (Pyodide's installer reads name and version from it)."""
+    url = url.strip()
+    if not url.lower().startswith("https://"):   # Excel add-ins load over HTTPS only
+        raise DeployError(f"--wheel-url must be an https:// address, got {url!r}")
+    if url.split("?")[0].rstrip("/").rsplit("/", 1)[-1] != wheel_name():
+        raise DeployError(f"--wheel-url must end in {wheel_name()} (the file written here, under its own name), "
+                          f"got {url!r}")
+    return url
+
+
+def lite_requirements(requirement: str) -> str:
     return ("# Add these lines to xlwings Lite's requirements.txt (keep its xlwings line).\n"
             "# numpy and pandas come from Pyodide's own builds: leave them unpinned.\n"
-            f"numpy\npandas\n{requirement or f'{DIST_NAME}=={__version__}'}\n")
+            f"numpy\npandas\n{requirement}\n")
 
 
-def write_lite(out_dir, requirement: str | None = None, overwrite: bool = False) -> list[Path]:
+def write_lite(out_dir, requirement: str, overwrite: bool = False) -> list[Path]:
+    """main.py, requirements.txt (numpy, pandas and ``requirement``: the URL of the hosted wheel, or a
+    requirement your package index serves) and the wheel. ictco2-xl is not on PyPI: host the wheel."""
+    if not requirement or not requirement.strip():
+        raise DeployError("xlwings Lite needs to know where to install ictco2-xl from: give the URL of the wheel")
     out_dir = Path(out_dir)
     files = {"main.py": lite_main_py(), "requirements.txt": lite_requirements(requirement)}
     existing = [n for n in (*files, wheel_name()) if (out_dir / n).exists()]

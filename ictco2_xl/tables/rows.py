@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..core.errors import ICTCO2Error
+from ..core.errors import ICTCO2Error, did_you_mean
 from ..core.evaluation import validate_frame
 from ..core.factors import get_factor_set
 from ..core.models import all_models, get_model
@@ -54,8 +54,9 @@ def plan(chunk: pd.DataFrame, default_model: str | None, default_fs: str) -> tup
             records.append({**base, "message": row_errors[pos]})
             continue
         if model is None:
+            hint = did_you_mean(model_text, all_models()) if model_text else ""
             rule = ("is required (a 'model' column or --model)" if not model_text else
-                    f"must be one of the models ({', '.join(all_models())})")
+                    f"is not a model{hint}" if hint else f"must be one of the models ({', '.join(all_models())})")
             records.append({**base, "message": f"row {row}, column model: {rule}, got {model_text!r}"})
             continue
         if fs_errors[fs_text]:
@@ -69,9 +70,10 @@ def plan(chunk: pd.DataFrame, default_model: str | None, default_fs: str) -> tup
                 why = f"has a value ({_show(value)}) but no name in row 1 (a saved index column?): name it or delete it"
                 records.append({**base, "model": model.id, "message": f"row {row}, {c[1:-1]}: {why}"})
                 continue
-            inputs = ", ".join(sorted(i.name for i in model.inputs))
+            names = [i.name for i in model.inputs]
+            hint = did_you_mean(c, names) or f" (inputs: {', '.join(sorted(names))})"
             records.append({**base, "model": model.id, "message": f"row {row}, column {c}: is not an input of "
-                                                                    f"{model.id} (inputs: {inputs}), got {_show(value)}"})
+                                                                    f"{model.id}{hint}, got {_show(value)}"})
             continue
         positions.setdefault((model.id, fs_text), []).append(pos)
     groups = []

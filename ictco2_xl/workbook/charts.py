@@ -1,4 +1,4 @@
-"""Charts of the core's analyses (matplotlib, an optional dependency: ``pip install 'ictco2-xl[plot]'``).
+"""Charts of the core's analyses (matplotlib, an optional dependency: the ``plot`` extra).
 
     from ictco2_xl.core.analysis.sensitivity import sensitivity
     from ictco2_xl.workbook.charts import tornado_png
@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from ..core.analysis.sensitivity import Sensitivity
-from ..core.errors import ICTCO2Error
+from ..core.errors import ICTCO2Error, MissingDependency
 
 LOW_COLOUR, HIGH_COLOUR = "#4C72B0", "#DD8452"
 
@@ -25,7 +25,7 @@ def _pyplot():
         matplotlib.use("Agg")  # files only: no display needed (CI, servers)
         import matplotlib.pyplot as plt
     except ImportError:
-        raise ChartError("charts need matplotlib: pip install 'ictco2-xl[plot]'") from None
+        raise MissingDependency("matplotlib", "plot", "charts") from None
     return plt
 
 

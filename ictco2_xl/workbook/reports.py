@@ -1,5 +1,5 @@
 """Workbooks of the core's tables for analysts to hand on (openpyxl, an optional dependency:
-``pip install 'ictco2-xl[xlsx]'``): the restatement with a native Excel bar chart, and the net report.
+the ``xlsx`` extra): the restatement with a native Excel bar chart, and the net report.
 
 Values are written as values (no formulas), so every reader - Excel, LibreOffice, pandas - sees the
 same numbers without recalculating. Text is always written as text, never as a formula. Every column
@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
-from ..core.errors import ICTCO2Error
+from ..core.errors import ICTCO2Error, MissingDependency
 from ..core.factors import FACTOR_KEYS, get_factor_set
 
 
@@ -26,7 +26,7 @@ def _openpyxl():
     try:
         import openpyxl
     except ImportError:
-        raise WorkbookError("workbooks need openpyxl: pip install 'ictco2-xl[xlsx]'") from None
+        raise MissingDependency("openpyxl", "xlsx", "workbooks") from None
     return openpyxl
 
 
@@ -124,13 +124,14 @@ def restatement_columns(name: str) -> list[Column]:
 RESTATEMENT_COLUMNS = restatement_columns("current")
 
 
-def restatement_workbook(table: pd.DataFrame, path, factor_set: str | None = None) -> Path:
+def restatement_workbook(table: pd.DataFrame, path, factor_set=None) -> Path:
     """The restatement table, its factor sets side by side, and a bar chart of the change per case."""
     from openpyxl.chart import BarChart, Reference
 
     from .formats import display_unit
     from .sheets import chart_title, finish, show_axes
-    name = factor_set or table.attrs.get("factor_set", "current")
+    fs = get_factor_set(factor_set or table.attrs.get("factor_set", "current"))   # a name, a file or a FactorSet
+    name = fs.name
     frame = table.assign(change_pct=table["change_pct"] / 100,  # Excel percent format wants fractions
                          shown_unit=table["unit"].map(display_unit))
     columns = restatement_columns(name)
@@ -169,12 +170,13 @@ def restatement_workbook(table: pd.DataFrame, path, factor_set: str | None = Non
     sheet.add_chart(chart, "A3")
     finish(sheet, one_page=True, rules=False, fixed={c: 8.43 for c in range(1, 10)})   # portrait: a tall chart
 
-    _factor_sheet(wb.create_sheet("Factors"), name)
+    _factor_sheet(wb.create_sheet("Factors"), fs)
     return _save(wb, path)
 
 
-def _factor_sheet(ws, name: str) -> None:
-    report, other = get_factor_set("report"), get_factor_set(name)
+def _factor_sheet(ws, factor_set) -> None:
+    report, other = get_factor_set("report"), get_factor_set(factor_set)
+    name = other.name
     rows = []
     for key, (unit, meaning) in FACTOR_KEYS.items():
         for f in report.entries():

@@ -65,7 +65,7 @@ def checked_generate(source, model_id: str, out_dir: Path, rows: int, jobs: int 
     """Seconds, peak RSS (KiB) and mean workbook size of one generate call; fails loudly unless every row
     became a workbook."""
     t0 = time.perf_counter()
-    report = generate(source, model_id, out_dir, jobs=jobs, progress=False)
+    report = generate(source, model_id, out_dir, jobs=jobs, progress=None)
     seconds = time.perf_counter() - t0
     peak = peak_rss_kib()   # before the check below allocates anything
     with os.scandir(out_dir) as entries:
@@ -203,7 +203,7 @@ def main():
                                                Path(tmp) / "openpyxl") / sample * rows)
             if r == 0:
                 batch_dir = Path(tmp) / "batch"
-                generate(frame.head(sample), model.id, batch_dir, progress=False)
+                generate(frame.head(sample), model.id, batch_dir, progress=None)
                 check_peer_files(Path(tmp) / "xlsxwriter", batch_dir, sample, list(values))
         if sys.stderr.isatty():
             print(f"  round {r + 1}/{args.repeat} done", file=sys.stderr, flush=True)

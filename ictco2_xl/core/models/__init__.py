@@ -3,7 +3,7 @@ potentials), in ``MODELS``; and the user's, loaded from model files (``core/mode
 ``USER_MODELS``. :func:`get_model` finds either by id or worksheet-function name."""
 from __future__ import annotations
 
-from ..errors import DefinitionError
+from ..errors import DefinitionError, did_you_mean
 from ..factors import set_factor_users
 from ..model import Model
 from .appendix import APPENDIX_MODELS
@@ -85,7 +85,10 @@ def get_model(model_id: str) -> Model:
     for m in models.values():
         if key.upper() in {f.name for f in m.worksheet_functions()}:
             return m
-    raise KeyError(f"unknown model {model_id!r}; models are: {', '.join(models)}")
+    names = [*models, *(f.name for m in models.values() for f in m.worksheet_functions())]
+    hint = did_you_mean(key, names)
+    raise KeyError(f"unknown model {model_id!r}{hint}" if hint else
+                   f"unknown model {model_id!r}; models are: {', '.join(models)}")
 
 
 __all__ = ["MODELS", "USER_MODELS", "get_model", "all_models", "register_model", "unregister_model",
