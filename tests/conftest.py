@@ -137,7 +137,7 @@ def generated_workbooks(tmp_path_factory) -> dict[str, Path]:
     books["net_report"] = net_workbook(net_report(draws=200, seed=1), out / "net_report.xlsx")
     for table, row in zip(BATCH_TABLES, ("smart society 2030", None)):
         target = out / table
-        generate(ROOT / "workbooks" / f"{table}.csv", None, target)
+        generate(ROOT / "ictco2_xl" / "examples" / f"{table}.csv", None, target)
         filled = sorted(p for p in target.glob("*.xlsx") if p.name != "summary.xlsx")
         pick = next((p for p in filled if p.stem == row), filled[0])
         books[f"filled_{table}"] = pick.rename(out / f"filled_{table}.xlsx")

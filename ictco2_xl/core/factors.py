@@ -309,13 +309,17 @@ FILE_SUFFIXES = (".toml", ".csv")
 _FROM_FILES: dict[tuple[str, int, int], FactorSet] = {}
 
 
-def get_factor_set(name: "str | Path | FactorSet | None" = None) -> FactorSet:
+def get_factor_set(name: "str | Path | FactorSet | None" = None, files: bool = True) -> FactorSet:
     """A factor set by name (``report``, ``current`` or one loaded with :func:`load_factor_set`) or the path
-    of a ``.toml``/``.csv`` factor file (read once per version of the file)."""
+    of a ``.toml``/``.csv`` factor file (read once per version of the file). ``files=False`` for names that
+    come from data (a scenario table's cell): such a name never opens a file."""
     if isinstance(name, FactorSet):
         return name
     name = "report" if name in (None, "") else str(name).strip()
     if name not in _REGISTRY and name.lower().endswith(FILE_SUFFIXES):
+        if not files:
+            raise FactorSetError(f"factor_set must be 'report', 'current' or a loaded set, got {name!r}: a table "
+                                 "names a set and never opens a file (give a factor file with --factor-set FILE)")
         return _from_file(Path(name))
     if name not in _REGISTRY:
         if name in ("report", "current"):

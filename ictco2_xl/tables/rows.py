@@ -39,7 +39,8 @@ def plan(chunk: pd.DataFrame, default_model: str | None, default_fs: str) -> tup
 
     model_texts, fs_texts = texts("model", default_model or ""), texts("factor_set", default_fs)
     models = {t: _find_model(t) for t in set(model_texts)}
-    fs_errors = {t: _factor_set_error(t) for t in set(fs_texts)}
+    # Only the set the caller gave (default_fs) may be a file; a table's own cells name sets.
+    fs_errors = {t: _factor_set_error(t, files=t == default_fs) for t in set(fs_texts)}
     extra = [c for c in chunk.columns if c not in RESERVED and c not in (BLANK, ERROR)]
     filled = {c: [not is_blank(v) for v in chunk[c].tolist()] for c in extra}
     unknown_by_model = {m.id: [c for c in extra if c not in {i.name for i in m.inputs}]
@@ -90,9 +91,9 @@ def _find_model(text: str):
         return None
 
 
-def _factor_set_error(text: str) -> str:
+def _factor_set_error(text: str, files: bool) -> str:
     try:
-        get_factor_set(text)
+        get_factor_set(text, files=files)
     except ICTCO2Error as exc:
         return str(exc)
     return ""
