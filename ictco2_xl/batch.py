@@ -414,6 +414,14 @@ class _JobPlan:
             self._pool.shutdown(cancel_futures=True)
 
 
+def _require_adapters(verify: str | None) -> None:
+    """Import what the run will need (openpyxl for the workbooks, formulas for ``verify="python"``) now, so
+    that a missing package is reported before anything is written, not after a half-done run."""
+    from .workbook import filler  # noqa: F401  (openpyxl)
+    if verify == "python":
+        from .recalc import formulas_engine  # noqa: F401  (formulas)
+
+
 def generate(scenarios, model: str | None, out_dir, *, factor_set: str = "report", overwrite: bool = False,
              jobs: int | None = None, verify: str | None = None, progress=None,
              chunk_rows: int = CHUNK_ROWS, encoding: str = DEFAULT_ENCODING, stop: Stop | None = None) -> BatchReport:
@@ -434,6 +442,7 @@ def generate(scenarios, model: str | None, out_dir, *, factor_set: str = "report
     if model is not None:
         model = get_model(model).id
     chunks = read_table(scenarios, chunk_rows)   # the whole table is checked before anything is written
+    _require_adapters(verify)   # a missing optional package: one line before any folder or summary exists
     out = prepare_folder(out_dir)
     remove_stale_parts(out)
     summary = _Summary(out, encoding)

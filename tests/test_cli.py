@@ -189,6 +189,7 @@ def test_the_base_install_runs_the_core_commands_and_names_the_install_for_the_r
         assert f"{ROOT}[{extra}]" in line, line           # installed from this checkout: install from it again
         assert "ictco2-xl[" not in line   # no package index entry that does not exist
     assert not (tmp_path / "t").exists() and not (tmp_path / "r.md").exists()
+    assert not (tmp_path / "b").exists()   # nothing half-written: no folder, no summary.csv (the next run's summary-2)
 
 
 def test_install_command_names_this_checkout():
