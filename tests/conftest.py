@@ -17,11 +17,14 @@ LibreOffice is shared by the whole test session (issue 10: the suite must stay f
   the start of the session (its own soffice, on the core the single-threaded test run leaves idle), if a
   selected test uses ``fixture_name``. ``background_libreoffice(fixture_name)`` (a session fixture's
   value: call it) waits and returns ``(extra, {path: values or RecalcError})``. test_recalc.py uses it for
-  its 832 workbooks.
+  its 832 workbooks. Under pytest-xdist (the README's ``-n auto --dist loadgroup``; tests sharing a module or session
+  fixture run on one worker, see ``pytest_collection_modifyitems``) each worker has its own shared session, and a job runs, in
+  that session, in the worker whose test first asks for it: the other worker keeps the second core busy.
 - ``needs_soffice``: marks (``libreoffice`` marker and a skip with the install hint) for such tests;
   ``with_soffice`` applies them as a decorator.
 """
-from concurrent.futures import ThreadPoolExecutor
+import os
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -90,12 +93,39 @@ def _run_job(session, build, folder):
     return extra, dict(session.values_each(paths))
 
 
+class _OnDemand(dict):
+    """Jobs run when a test first asks for them, as already finished futures."""
+
+    def __init__(self, run):
+        super().__init__()
+        self._run = run
+
+    def __missing__(self, name):
+        future = Future()
+        try:
+            future.set_result(self._run(name))
+        except Exception as exc:   # noqa: BLE001 - the test that asked sees it, as with a background job
+            future.set_exception(exc)
+        self[name] = future
+        return future
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _libreoffice_background(request, tmp_path_factory):
     selected = [name for name in _BACKGROUND_JOBS
                 if any(name in getattr(item, "fixturenames", ()) for item in request.session.items)]
     if not selected or soffice_path() is None:
         yield {}
+        return
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # Under pytest-xdist (`-n auto`) every worker collects every test but runs only some, and the other
+        # worker already keeps the second core busy: run a job in the worker whose test asks for it, with
+        # that worker's shared session (two soffice side by side).
+        def run_now(name):
+            with libreoffice.session() as shared:
+                paths, extra = _BACKGROUND_JOBS[name](tmp_path_factory.mktemp(name))
+                return extra, dict(shared.values_each(paths))
+        yield _OnDemand(run_now)
         return
     session = libreoffice.Session(workers=1)
     pool = ThreadPoolExecutor(1, thread_name_prefix="libreoffice-background")
@@ -144,3 +174,23 @@ def generated_workbooks(tmp_path_factory) -> dict[str, Path]:
         books[f"summary_{table}"] = (target / "summary.xlsx").rename(out / f"summary_{table}.xlsx")
     assert sorted(books) == sorted(GENERATED)
     return books
+
+
+# -- pytest-xdist: spread the tests, keep those that share a fixture together ----------------------------------
+def pytest_collection_modifyitems(config, items):
+    """Under ``--dist loadgroup`` (the README's test command) xdist spreads tests one by one over the cores; a
+    test that uses a module- or session-scoped fixture of ours goes with the other tests of its file, so that
+    the fixture (a batch of 200 workbooks, 832 recalculated workbooks, every workbook rendered) is built once."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None:
+            continue
+        scopes = {name: defs[-1].scope for name, defs in info.name2fixturedefs.items()
+                  if defs and defs[-1].baseid and not name.startswith("_")}
+        sessions = sorted(name for name, scope in scopes.items() if scope == "session")
+        if sessions:   # e.g. generated_workbooks: the readers' and the rendering tests share one worker
+            item.add_marker(pytest.mark.xdist_group(sessions[0]))
+        elif any(scope in ("module", "package") for scope in scopes.values()):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
