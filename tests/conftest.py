@@ -17,8 +17,9 @@ LibreOffice is shared by the whole test session (issue 10: the suite must stay f
   the start of the session (its own soffice, on the core the single-threaded test run leaves idle), if a
   selected test uses ``fixture_name``. ``background_libreoffice(fixture_name)`` (a session fixture's
   value: call it) waits and returns ``(extra, {path: values or RecalcError})``. test_recalc.py uses it for
-  its 832 workbooks. Under pytest-xdist (the README's ``-n auto --dist loadgroup``; tests sharing a module or session
-  fixture run on one worker, see ``pytest_collection_modifyitems``) each worker has its own shared session, and a job runs, in
+  its 832 workbooks. Under pytest-xdist (the README's ``-n auto --dist loadfile``: a file's tests run on one worker, so
+  its module fixtures are built once; ``loadgroup`` cannot be used, pytest 9.2 ignores the node ids xdist
+  rewrites for it) each worker has its own shared session, and a job runs, in
   that session, in the worker whose test first asks for it: the other worker keeps the second core busy.
 - ``needs_soffice``: marks (``libreoffice`` marker and a skip with the install hint) for such tests;
   ``with_soffice`` applies them as a decorator.
@@ -175,22 +176,3 @@ def generated_workbooks(tmp_path_factory) -> dict[str, Path]:
     assert sorted(books) == sorted(GENERATED)
     return books
 
-
-# -- pytest-xdist: spread the tests, keep those that share a fixture together ----------------------------------
-def pytest_collection_modifyitems(config, items):
-    """Under ``--dist loadgroup`` (the README's test command) xdist spreads tests one by one over the cores; a
-    test that uses a module- or session-scoped fixture of ours goes with the other tests of its file, so that
-    the fixture (a batch of 200 workbooks, 832 recalculated workbooks, every workbook rendered) is built once."""
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        if info is None:
-            continue
-        scopes = {name: defs[-1].scope for name, defs in info.name2fixturedefs.items()
-                  if defs and defs[-1].baseid and not name.startswith("_")}
-        sessions = sorted(name for name, scope in scopes.items() if scope == "session")
-        if sessions:   # e.g. generated_workbooks: the readers' and the rendering tests share one worker
-            item.add_marker(pytest.mark.xdist_group(sessions[0]))
-        elif any(scope in ("module", "package") for scope in scopes.values()):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))

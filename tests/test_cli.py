@@ -111,7 +111,7 @@ def test_the_readmes_first_command_fills_the_example_workbooks(tmp_path, console
     first, second = _readme_commands()[:2]
     install, _, command = first.partition(" && ")
     assert install == 'pip install ".[xlsx]"' and command.startswith("ictco2-xl batch --example")
-    assert second == 'pip install ".[test]" && python -m pytest -n auto --dist loadgroup'
+    assert second == 'pip install ".[test]" && python -m pytest -n auto --dist loadfile'
     assert second in (ROOT / ".ci" / "run").read_text(encoding="utf-8")   # CI runs the README's test command
     argv = command.split()[1:]
     proc = subprocess.run([console_script, *argv], cwd=tmp_path, env=_isolated_env(), capture_output=True,
