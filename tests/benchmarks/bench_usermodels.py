@@ -77,7 +77,8 @@ def main(argv=None) -> None:
     grid_values = np.column_stack([meters[:rows], km[:rows]]).tolist()
     own_function = functions["METER_READING_REDUCTION"]
     run_function = functions["ICTCO2_RUN"]
-    col_meters, col_km = [[v] for v in meters[:rows]], [[v] for v in km[:rows]]
+    # Python floats, as xlwings passes a range (iterating an array would give numpy scalars)
+    col_meters, col_km = [[v] for v in meters[:rows].tolist()], [[v] for v in km[:rows].tolist()]
     args_own = (col_meters, None, col_km)
     print(f"\nWorksheet calls over {rows:,} rows (values as ranges)")
     assert np.allclose(np.array(own_function(*args_own), float), np.array(run_function(
