@@ -16,6 +16,7 @@ import pandas as pd
 from .. import __version__
 from ..core.errors import ICTCO2Error, MissingDependency
 from ..core.factors import FACTOR_KEYS, get_factor_set
+from .formats import display_unit
 
 
 class WorkbookError(ICTCO2Error):
@@ -270,9 +271,11 @@ def _completeness_sheet(ws, report) -> None:
     columns = [Column("model", "model"), Column("kind", "kind"), *(Column(i.key, i.label) for i in ITEMS),
                Column("present", "present"), Column("net_t", "net effect", unit_from="unit"),
                Column("net_p5", "net P5", unit_from="unit"), Column("net_p95", "net P95", unit_from="unit"),
-               Column("unit", "unit"), Column("net_basis", "net", wrap=True),
+               Column("shown_unit", "unit"), Column("net_basis", "net", wrap=True),
                Column("missing", "missing items", wrap=True)]
-    write_table(ws, report.completeness, columns, next_row + 1)
+    # the unit as the templates print it ('ratio', not '1'); the numbers' formats still follow the unit itself
+    frame = report.completeness.assign(shown_unit=report.completeness["unit"].map(display_unit))
+    write_table(ws, frame, columns, next_row + 1)
 
 
 __all__ = ["restatement_workbook", "net_workbook", "write_table", "write_lines", "Column", "WorkbookError",
