@@ -88,3 +88,24 @@ def test_the_streamed_table_uses_zip64_when_its_sheet_needs_it(tmp_path, monkeyp
     assert zip64_members(path.read_bytes()) == ["xl/worksheets/sheet1.xml"]
     assert CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Big").to_python()[-1][0] == 1999
     assert load_workbook(path)["Big"].max_row == 2001
+
+
+def test_a_summary_split_over_further_sheets_is_valid_for_every_reader(tmp_path, monkeypatch):
+    """The styled streamed table continued on 'Summary (2)', … past Excel's row limit (lowered here): each
+    sheet validates against ECMA-376, carries no ZIP64 headers, and the readers see every row once."""
+    import pandas as pd
+    from python_calamine import CalamineWorkbook
+
+    from ictco2_xl.batch import generate
+    from ictco2_xl.workbook import stream
+    monkeypatch.setattr(stream, "EXCEL_MAX_ROWS", 4)
+    report = generate(pd.DataFrame({"scenario": list("abcdefg"), "lamp_count": 1.0}), "streetlight", tmp_path)
+    data = report.summary_xlsx.read_bytes()
+    assert schema_errors(data) == [] and zip64_members(data) == []
+    book = CalamineWorkbook.from_path(str(report.summary_xlsx))
+    assert book.sheet_names == ["Summary", "Summary (2)", "Summary (3)"]
+    sheets = [book.get_sheet_by_name(s).to_python() for s in book.sheet_names]
+    assert all(rows[0][:2] == ["row", "scenario"] for rows in sheets)              # the header on every sheet
+    assert [r[1] for rows in sheets for r in rows[1:]] == list("abcdefg")
+    wb = load_workbook(report.summary_xlsx)
+    assert all(ws.print_title_rows == "$1:$1" and ws.freeze_panes == "A2" for ws in wb.worksheets)
