@@ -428,8 +428,8 @@ def build(path: Path = OUT) -> Path:
         formulas = [c.coordinate for row in ws.iter_rows() for c in row
                     if c.data_type == "f" or isinstance(c.value, ArrayFormula)]
         members = _array_members(ws)
-        for ref in members:
-            ws[ref] = 0          # a placeholder: the cell must exist to carry its cached value
+        for ref in members:      # for now what Excel shows there (its cached value), so finish sizes for it
+            ws[ref] = by_sheet[name].get(ref, 0)
         cached.update({(name, ref): by_sheet[name][ref] for ref in formulas + members
                        if by_sheet[name].get(ref) is not None})
         if fmt:
@@ -437,6 +437,8 @@ def build(path: Path = OUT) -> Path:
         # Columns at least as wide as '#NAME?': LibreOffice recomputes array formulas (see the Arrays sheet).
         finish(ws, by_sheet[name], header_rows=(header, header) if header else None, max_width=max_width,
                min_width=10)
+        for ref in members:
+            ws[ref] = 0          # a placeholder: the cell must exist to carry its cached value
     # Excel 2019/365's engine id and no full recalculation on load: Excel shows the cached values until the
     # user recalculates (with the add-in), instead of #NAME? before the add-in has loaded.
     wb.calculation = CalcProperties(calcId=191029, fullCalcOnLoad=False)
