@@ -152,7 +152,7 @@ def restatement_workbook(table: pd.DataFrame, path, factor_set=None) -> Path:
     chart = BarChart()
     chart.type = "bar"  # horizontal: one bar per case, readable labels
     chart.title = chart_title(f"Change with '{name}' factors against the report's own")
-    chart.y_axis.title = chart_title("change", 10)
+    chart.y_axis.title = chart_title(f"change with '{name}' factors", 10)
     chart.y_axis.number_format = "0%"
     chart.y_axis.majorGridlines = None
     chart.x_axis.scaling.orientation = "maxMin"  # first case on top, as in the table
@@ -167,9 +167,9 @@ def restatement_workbook(table: pd.DataFrame, path, factor_set=None) -> Path:
     chart.height, chart.width = 7 + 0.45 * len(frame), 17
     # A worksheet, not a chartsheet: LibreOffice draws charts on chartsheets at a tiny size.
     sheet = wb.create_sheet("Change chart")
-    write_lines(sheet, [f"Change per case with factor set '{name}', against the report's own factors"], width=12)
+    write_lines(sheet, [f"Change per case with factor set '{name}', against the report's own factors"], width=9)
     sheet.add_chart(chart, "A3")
-    finish(sheet, one_page=True, rules=False, fixed={c: 8.43 for c in range(1, 10)})   # portrait: a tall chart
+    finish(sheet, one_page=True, rules=False, fixed={c: 8.0 for c in range(1, 10)})   # portrait: a tall chart
 
     _factor_sheet(wb.create_sheet("Factors"), fs)
     return _save(wb, path)
