@@ -176,6 +176,8 @@ def test_restatement_and_the_net_report_include_user_models(examples, tmp_path):
     header = [c.value for c in next(r for r in ws.iter_rows() if r[0].value == "model")]
     units = {r[0].value: r[header.index("unit")].value for r in ws.iter_rows() if r[0].value in c.index}
     assert units["video_meetings"] == "t CO2/yr" and units["enablement"] == "ratio"   # as the templates print it
+    fills = {x.value: x.fill.fgColor.rgb[-6:] for r in ws.iter_rows() for x in r[2:13] if r[0].value in c.index}
+    assert fills == {"present": "C6EFCE", "derived": "FFEB9C", "missing": "FFC7CE"}   # the Assessment sheet's
 
 
 def test_a_user_model_without_a_footprint_has_no_net_and_says_what_is_missing(tmp_path):

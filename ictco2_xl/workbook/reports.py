@@ -275,7 +275,15 @@ def _completeness_sheet(ws, report) -> None:
                Column("missing", "missing items", wrap=True)]
     # the unit as the templates print it ('ratio', not '1'); the numbers' formats still follow the unit itself
     frame = report.completeness.assign(shown_unit=report.completeness["unit"].map(display_unit))
-    write_table(ws, frame, columns, next_row + 1)
+    head = write_table(ws, frame, columns, next_row + 1)
+    # Each status in the Assessment sheet's colours, so the matrix reads at a glance, on paper too.
+    from ..core.assessment import DERIVED, MISSING, PRESENT
+    from .sheets import FAIL_FILL, OK_FILL, WARN_FILL
+    fills = {PRESENT: OK_FILL, DERIVED: WARN_FILL, MISSING: FAIL_FILL}
+    for row in ws.iter_rows(min_row=head + 1, min_col=3, max_col=2 + len(ITEMS)):
+        for cell in row:
+            if cell.value in fills:
+                cell.fill = fills[cell.value]
 
 
 __all__ = ["restatement_workbook", "net_workbook", "write_table", "write_lines", "Column", "WorkbookError",
