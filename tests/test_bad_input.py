@@ -357,3 +357,70 @@ def test_cached_error_values_are_what_a_spreadsheet_computes(hostile_batch):
                 same = cached == new or (isinstance(cached, float) and isinstance(new, (int, float))
                                          and math.isclose(cached, new, rel_tol=1e-9, abs_tol=1e-12))
                 assert same, (r["scenario"], ws.title, c.coordinate, cached, new)
+
+
+# -- NAME=VALUE on the command line (run, uncertainty, sensitivity) ----------------------------------------
+@pytest.mark.parametrize("args, expected", [
+    (["run", "mms_card", "revenue_yuan=1", "revenue_yuan=2"], "revenue_yuan is given twice"),
+    (["run", "mms_card", "=5"], "expected NAME=VALUE, got '=5'"),
+    (["run", "logistics_potential", "target_year=2_020"], "target_year must be a number (without '_' digit"),
+    (["uncertainty", "logistics_potential", "empty_rate_cut=0.1:0.5", "empty_rate_cut=0.2", "--draws", "100"],
+     "empty_rate_cut is given twice"),
+    (["uncertainty", "logistics_potential", "empty_rate_cut=0.1:inf", "--draws", "100"],
+     "got '0.1:inf' ('inf' must be a finite number)"),
+    (["uncertainty", "logistics_potential", "empty_rate_cut=1_0:2", "--draws", "100"], "'1_0' must be a number"),
+    (["uncertainty", "logistics_potential", "empty_rate_cut=nan:0.5", "--draws", "100"], "'nan' must be"),
+    # a range beyond the input's valid range was clipped silently: another range than the one asked for
+    (["uncertainty", "logistics_potential", "empty_rate_cut=0.1:5", "--draws", "100"],
+     "empty_rate_cut: the range uniform 0.1–5 goes beyond the input's valid range (empty_rate_cut must be "
+     "between 0 and 1)"),
+    (["sensitivity", "logistics_potential", "empty_rate_cut=0.1:0.5:2"], "goes beyond the input's valid range"),
+    (["sensitivity", "mms_card", "card_price_yuan=-1:3"], "card_price_yuan must be greater than 0"),
+])
+def test_command_line_values_are_refused_never_bent(args, expected, capsys):
+    from ictco2_xl.cli import main
+    assert main(args) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.strip().splitlines()) == 1 and expected in err and "Traceback" not in err, err
+
+
+def test_ranges_may_touch_an_open_bound_and_python_refuses_ranges_beyond_the_valid_range():
+    from ictco2_xl.core.analysis import uncertainty
+    from ictco2_xl.core.definitions import triangular, uniform
+    from ictco2_xl.core.errors import InputError
+    res = uncertainty.run("mms_card", 200, overrides={"card_price_yuan": uniform(0, 3)})   # greater than 0
+    assert np.isfinite(res.p5)
+    for dist in (uniform(0.1, 1.5), triangular(-0.5, 0.5, mode=0.2)):
+        with pytest.raises(InputError, match="goes beyond the input's valid range"):
+            uncertainty.run("logistics_potential", 200, overrides={"empty_rate_cut": dist})
+
+
+def test_rows_without_finite_results_print_only_their_one_line(tmp_path):
+    """Huge and tiny valid inputs: every stderr line is a row's message or the closing line - numpy's
+    'RuntimeWarning: invalid value encountered in subtract' (and its source line) used to appear too."""
+    table = tmp_path / "extremes.csv"
+    table.write_text("scenario,card_price_yuan,mms_traffic_mb,revenue_yuan\na,1e-308,,\nb,1e-300,,\nc,,0,\n"
+                     "d,,,1e308\ne,,1e308,\n", encoding="utf-8")
+    exe = Path(sys.executable).with_name("ictco2-xl")
+    for command in (["batch", str(table), "--out", str(tmp_path / "out")], ["evaluate", str(table)]):
+        proc = subprocess.run([str(exe), *command, "--model", "mms_card"], capture_output=True, text=True,
+                              timeout=300)
+        lines = proc.stderr.splitlines()
+        assert proc.returncode == 1 and lines, proc.stderr
+        assert all(line.startswith("error: row 2: ") for line in lines if not line.startswith("extremes.csv: ")), lines
+        assert "Warning" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_tiny_input_is_named_with_its_value_not_as_a_zero_the_user_never_wrote(tmp_path):
+    report = generate(pd.DataFrame({"scenario": ["tiny", "zero traffic", "tiny traffic"],
+                                    "card_price_yuan": [1e-308, np.nan, np.nan],
+                                    "mms_traffic_mb": [np.nan, 0.0, 1e-310]}), "mms_card", tmp_path / "out")
+    assert report.failed == 1 and report.written == 2
+    assert report.errors[0] == ("row 2: reduction_t has no finite value (#DIV/0!): it uses cards_replaced, which "
+                                "divides by card_price_yuan = 0 (card_price_yuan = 1e-308; a spreadsheet holds a "
+                                "number this close to 0 as 0)")
+    with open(report.summary_csv, encoding="utf-8-sig", newline="") as fh:
+        messages = [r["message"] for r in csv.DictReader(fh)]
+    assert messages[1].endswith("which is 0 because mms_traffic_mb = 0")
+    assert messages[2].endswith("which is 0 because mms_traffic_mb = 1e-310; a spreadsheet holds a number this "
+                                "close to 0 as 0")
