@@ -424,3 +424,14 @@ def test_a_tiny_input_is_named_with_its_value_not_as_a_zero_the_user_never_wrote
     assert messages[1].endswith("which is 0 because mms_traffic_mb = 0")
     assert messages[2].endswith("which is 0 because mms_traffic_mb = 1e-310; a spreadsheet holds a number this "
                                 "close to 0 as 0")
+
+
+def test_a_tables_unknown_factor_set_is_never_told_to_be_a_file(tmp_path):
+    """A table cell never opens a file, so its message offers only sets (it used to suggest a factor file)."""
+    table = pd.DataFrame({"scenario": ["a", "b", "c"], "factor_set": ["/etc/passwd", "curent", ""], "lamp_count": 5})
+    report = generate(table, "streetlight", tmp_path / "out")
+    assert report.failed == 2 and report.written == 1
+    assert report.errors == [
+        "row 2, column factor_set: factor_set must be 'report', 'current' or a loaded set, got '/etc/passwd'",
+        "row 3, column factor_set: factor_set must be 'report', 'current' or a loaded set, got 'curent' "
+        "(did you mean 'current'?)"]

@@ -326,6 +326,9 @@ def get_factor_set(name: "str | Path | FactorSet | None" = None, files: bool = T
             _REGISTRY[name] = _builtin(name)
         else:
             known = ["report", "current", *sorted(set(_REGISTRY) - {"report", "current"})]
+            if not files:   # a table's cell: offering a file here would invite one that is never opened
+                raise FactorSetError(f"factor_set must be 'report', 'current' or a loaded set, got "
+                                     f"{name!r}{did_you_mean(name, known)}")
             raise FactorSetError(f"factor_set must be 'report', 'current', a loaded set or a .toml/.csv factor "
                                  f"file, got {name!r}{did_you_mean(name, known)}")
     return _REGISTRY[name]
