@@ -536,3 +536,27 @@ def test_installed_command_refuses_in_one_line(tmp_path, secret):
     proc = subprocess.run([exe, "recalc", str(path)], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 1 and proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert "refers to another workbook" in proc.stderr
+
+
+def test_without_uno_a_workbook_that_overruns_costs_only_itself(tmp_path, monkeypatch):
+    """soffice --convert-to takes 40 workbooks at a time; one that overran the chunk's time failed all 40.
+    Now the others are tried one by one, each with the limit per workbook."""
+    hang = shutil.copy(TEMPLATE, tmp_path / "hang.xlsx")
+    good = [shutil.copy(TEMPLATE, tmp_path / f"good{i}.xlsx") for i in range(3)]
+    calls = []
+
+    def fake_convert(paths, out_dir, timeout=None, fmt="xlsx", limits=DEFAULT_LIMITS, scanned=False, **kw):
+        calls.append((len(paths), timeout))
+        if any(Path(p).resolve().name == "hang.xlsx" for p in paths):
+            raise RecalcError(f"LibreOffice did not finish {len(paths)} file(s) within {timeout} s; its processes "
+                              "were killed")
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+        for p in paths:
+            shutil.copy(Path(p).resolve(), Path(out_dir) / Path(p).name)
+    monkeypatch.setattr(libreoffice, "convert", fake_convert)
+    monkeypatch.setattr(libreoffice, "require_soffice", lambda: "soffice")    # never started here
+    with libreoffice.Session(method="convert", limits=Limits(seconds=7)) as lo:
+        results = dict(lo.values_each([good[0], hang, *good[1:]]))
+    assert calls[0] == (4, None) and sorted(calls[1:]) == [(1, 7)] * 4
+    assert isinstance(results[Path(hang)], RecalcError) and "within 7 s" in str(results[Path(hang)])
+    assert all(isinstance(results[Path(g)], dict) and results[Path(g)] for g in good)
