@@ -435,3 +435,21 @@ def test_a_tables_unknown_factor_set_is_never_told_to_be_a_file(tmp_path):
         "row 2, column factor_set: factor_set must be 'report', 'current' or a loaded set, got '/etc/passwd'",
         "row 3, column factor_set: factor_set must be 'report', 'current' or a loaded set, got 'curent' "
         "(did you mean 'current'?)"]
+
+
+@pytest.mark.parametrize("command", ["batch", "evaluate"])
+def test_a_table_that_is_a_folder_or_a_pipe_is_named_for_what_it_is(tmp_path, command, capsys):
+    """Both were called 'not found'; a pipe is never read (it would block, or be consumed and lost)."""
+    import os
+
+    from ictco2_xl.cli import main
+    pipe = tmp_path / "table.csv"
+    os.mkfifo(pipe)
+    for path, expected in ((tmp_path, "is a folder; give the .csv, .txt or .xlsx file in it"),
+                           (pipe, "is not a regular file; save the table to a file and give that"),
+                           (tmp_path / "none.csv", "scenario table not found")):
+        out = ["--out", str(tmp_path / "out")] if command == "batch" else []
+        assert main([command, str(path), "--model", "streetlight", *out]) == 2
+        err = capsys.readouterr().err
+        assert len(err.splitlines()) == 1 and expected in err, err
+        assert not (tmp_path / "out").exists()
