@@ -453,3 +453,12 @@ def test_a_table_that_is_a_folder_or_a_pipe_is_named_for_what_it_is(tmp_path, co
         err = capsys.readouterr().err
         assert len(err.splitlines()) == 1 and expected in err, err
         assert not (tmp_path / "out").exists()
+
+
+def test_a_long_value_in_the_model_or_factor_set_column_is_shown_cut(tmp_path):
+    """One message, one readable line: a 5,000-character cell was echoed whole, twice per row."""
+    long = "a" * 5000
+    report = generate(pd.DataFrame({"scenario": ["m", "f", "ok"], "model": [long, "streetlight", "streetlight"],
+                                    "factor_set": ["", long + ".toml", ""], "lamp_count": 5}), None, tmp_path / "out")
+    assert report.failed == 2 and report.written == 1
+    assert all("a" * 100 not in e and "aaa..." in e and "\n" not in e for e in report.errors), report.errors
