@@ -462,3 +462,10 @@ def test_a_long_value_in_the_model_or_factor_set_column_is_shown_cut(tmp_path):
                                     "factor_set": ["", long + ".toml", ""], "lamp_count": 5}), None, tmp_path / "out")
     assert report.failed == 2 and report.written == 1
     assert all("a" * 100 not in e and "aaa..." in e and "\n" not in e for e in report.errors), report.errors
+
+
+def test_minus_zero_is_shown_as_0_in_a_reason():
+    from ictco2_xl.core.models import get_model
+    from ictco2_xl.core.nonfinite import explain
+    text = explain(get_model("mms_card"), {"mms_traffic_mb": -0.0}, step="enablement_factor")
+    assert text.endswith("which is 0 because mms_traffic_mb = 0"), text

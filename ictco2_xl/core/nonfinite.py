@@ -172,7 +172,7 @@ def _because(model: "Model", found: Failure, values: dict[str, float]) -> str:
     if found.zero:
         zero_steps = [n for n in found.zero if n not in inputs and _ftz(values.get(n)) == 0]
         zero_inputs = [n for n in behind(found.zero) if _ftz(values.get(n)) == 0]
-        shown = ", ".join(f"{n} = {values[n]:g}" for n in zero_inputs)
+        shown = ", ".join(f"{n} = {values[n] or 0:g}" for n in zero_inputs)   # -0.0 shows as 0
         # An input such as 1e-308 is 0 in a spreadsheet (no number closer to 0 than ±2.2e-308): say so, or the
         # message would claim a 0 the user never wrote.
         tiny = "; a spreadsheet holds a number this close to 0 as 0" if any(values[n] != 0 for n in zero_inputs) else ""
