@@ -469,3 +469,32 @@ def test_minus_zero_is_shown_as_0_in_a_reason():
     from ictco2_xl.core.nonfinite import explain
     text = explain(get_model("mms_card"), {"mms_traffic_mb": -0.0}, step="enablement_factor")
     assert text.endswith("which is 0 because mms_traffic_mb = 0"), text
+
+
+HOSTILE_NAMES = ["   ", "MMS_CARD", "MMS_CARD_REDUCTION", "=1+1", "+cmd|' /C calc'!A0", "5", "nan", "mms\ncard", "😀",
+                 "../../etc/passwd", "report.toml", "a" * 5000, "current", "report"]
+
+
+@pytest.mark.parametrize("column", ["model", "factor_set"])
+def test_every_hostile_model_and_factor_set_cell_fails_its_row_alone(tmp_path, column):
+    """Each hostile cell: its row fails with one line naming row, column and value (cut), a good row between
+    every two hostile ones is written, and nothing is read from a path a cell names."""
+    rows = []
+    for k, text in enumerate(HOSTILE_NAMES):
+        rows.append({"scenario": f"bad{k}", "model": "mms_card", "factor_set": "", column: text})
+        rows.append({"scenario": f"good{k}", "model": "mms_card", "factor_set": ""})
+    report = generate(pd.DataFrame(rows), None, tmp_path / "out")
+    with open(report.summary_csv, encoding="utf-8-sig", newline="") as fh:
+        records = list(csv.DictReader(fh))
+    assert len(records) == len(rows)
+    for k, text in enumerate(HOSTILE_NAMES):
+        bad, good = records[2 * k], records[2 * k + 1]
+        assert good["status"] == "ok" and (tmp_path / "out" / good["file"]).is_file(), good
+        if (column == "factor_set" and text.strip() in ("report", "current", "")    # names, or blank: the default
+                or column == "model" and text == "MMS_CARD_REDUCTION"):             # a model by its function
+            assert bad["status"] == "ok", bad
+            continue
+        message = bad["message"]
+        assert bad["status"] == "error" and bad["file"] == "", bad
+        assert message.startswith(f"row {2 * k + 2}, column {column}: ") and "\n" not in message, message
+        assert "a" * 100 not in message and ", got " in message, message
