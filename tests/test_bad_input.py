@@ -498,3 +498,17 @@ def test_every_hostile_model_and_factor_set_cell_fails_its_row_alone(tmp_path, c
         assert bad["status"] == "error" and bad["file"] == "", bad
         assert message.startswith(f"row {2 * k + 2}, column {column}: ") and "\n" not in message, message
         assert "a" * 100 not in message and ", got " in message, message
+
+
+@pytest.mark.parametrize("content, expected", [
+    (b"scenario,lamp_count\na,5\n", "not a valid .xlsx file (it is text, a CSV saved with an .xlsx name? give it a "
+                                    ".csv name, or save it from Excel as .xlsx)"),
+    (b"", "not a valid .xlsx file (the file is empty)"),
+    (bytes(range(256)) * 4, "not a valid .xlsx file (not a zip package)"),
+])
+def test_a_file_named_xlsx_that_is_not_one_says_what_it_is(tmp_path, content, expected):
+    path = tmp_path / "table.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(TableError) as info:
+        evaluate_table(path, "streetlight")
+    assert str(info.value) == f"table.xlsx: {expected}"
