@@ -512,3 +512,28 @@ def test_a_file_named_xlsx_that_is_not_one_says_what_it_is(tmp_path, content, ex
     with pytest.raises(TableError) as info:
         evaluate_table(path, "streetlight")
     assert str(info.value) == f"table.xlsx: {expected}"
+
+
+def test_every_worksheet_functions_factor_set_against_hostile_text():
+    """NUL characters, a bare NUL and 100,000 characters: one short line in the cell, from every function
+    that takes a factor_set (a long name was echoed whole)."""
+    import inspect
+
+    from ictco2_xl.excel.worksheet import build_functions
+    checked = 0
+    for name, f in build_functions().items():
+        params = list(inspect.signature(f).parameters)
+        if "factor_set" not in params:
+            continue
+        for value in ("a\x00b", "a\x00b.toml", "\x00", "x" * 100_000, "x" * 100_000 + ".csv"):
+            args = [None] * len(params)
+            args[params.index("factor_set")] = value
+            if name == "ICTCO2_PERCENTILE":
+                args[:2] = ["MMS_CARD_REDUCTION", 0.5]
+            elif name == "ICTCO2_FACTOR":
+                args[0] = "grid_kg_per_kwh"
+            (cell,), = f(*args)
+            assert isinstance(cell, str) and "\n" not in cell and len(cell) < 300, (name, cell[:300])
+            assert "internal error" not in cell and "factor" in cell, (name, cell)
+            checked += 1
+    assert checked >= 5 * 40
