@@ -220,8 +220,11 @@ def main():
                          "direct": lambda: formulas_directly(paths)}, args.rounds, checked)
         assert cells["warm"] == cells["previous"] == cells["cold"], "the paths compared different cells"
         t_warm = show_times("today, per file once each template is loaded", t["warm"], n)
-        t_cold = show_times(f"today, cold: {len(MIXED)} templates loaded, then the rest", t["cold"], n)
-        print(f"  {'  = one-off start-up':58s} {t_cold * n - n * t_warm:8.2f} s, then {1000 * t_warm:.1f} ms per file")
+        show_times(f"today, cold: {len(MIXED)} templates loaded, then the rest", t["cold"], n)
+        startup = [c - w for c, w in zip(t["cold"], t["warm"])]    # within a round: loading the templates
+        print(f"  {'  = one-off start-up (cold - warm, per round)':58s} {timing.spread(startup, '{:.1f}')} s, then "
+              f"{1000 * t_warm:.1f} ms per file" + ("  (noise exceeds the start-up in some round)"
+                                                    if min(startup) <= 0 else ""))
         show_times("previous: openpyxl + formulas loading every file", t["previous"], n)
         show_times("formulas used directly (load + calculate, no checks)", t["direct"], n)
         ratio = timing.ratios(t["previous"], t["warm"])
