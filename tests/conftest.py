@@ -149,8 +149,10 @@ def background_libreoffice(_libreoffice_background):
 # -- one of every kind of workbook the package writes (for the readers, schema and rendering tests) --------
 ROOT = Path(__file__).resolve().parents[1]
 BATCH_TABLES = ("logistics_scenarios", "streetlight_scenarios")
+USER_MODEL = ROOT / "workbooks" / "models" / "remote_meter_reading.toml"   # a model from a file, as users write
 GENERATED = [*MODELS, "udf_demo", "restatement", "net_report", *(f"{kind}_{t}" for t in BATCH_TABLES
-                                                                 for kind in ("filled", "summary"))]
+                                                                 for kind in ("filled", "summary")),
+             "usermodel_template", "usermodel_filled"]
 
 
 @pytest.fixture(scope="session")
@@ -173,6 +175,25 @@ def generated_workbooks(tmp_path_factory) -> dict[str, Path]:
         pick = next((p for p in filled if p.stem == row), filled[0])
         books[f"filled_{table}"] = pick.rename(out / f"filled_{table}.xlsx")
         books[f"summary_{table}"] = (target / "summary.xlsx").rename(out / f"summary_{table}.xlsx")
+    books.update(_user_model_workbooks(out))
     assert sorted(books) == sorted(GENERATED)
     return books
 
+
+def _user_model_workbooks(out: Path) -> dict[str, Path]:
+    """A user model's template and a workbook filled from its scenario table (the model registered only
+    while they are written)."""
+    import ictco2_xl as ix
+    from ictco2_xl.batch import generate
+    from ictco2_xl.core.models import clear_user_models
+    from ictco2_xl.workbook.templates import write_templates
+    try:
+        model = ix.load_model(USER_MODEL)
+        (template,) = write_templates(out / "usermodel", [model])
+        target = out / "usermodel_batch"
+        generate(USER_MODEL.with_name(f"{model.id}_scenarios.csv"), model.id, target)
+        filled = sorted(p for p in target.glob("*.xlsx") if p.name != "summary.xlsx")[0]
+        return {"usermodel_template": template.rename(out / "usermodel_template.xlsx"),
+                "usermodel_filled": filled.rename(out / "usermodel_filled.xlsx")}
+    finally:
+        clear_user_models()

@@ -357,3 +357,183 @@ def test_cached_error_values_are_what_a_spreadsheet_computes(hostile_batch):
                 same = cached == new or (isinstance(cached, float) and isinstance(new, (int, float))
                                          and math.isclose(cached, new, rel_tol=1e-9, abs_tol=1e-12))
                 assert same, (r["scenario"], ws.title, c.coordinate, cached, new)
+
+
+# -- NAME=VALUE on the command line (run, uncertainty, sensitivity) ----------------------------------------
+@pytest.mark.parametrize("args, expected", [
+    (["run", "mms_card", "revenue_yuan=1", "revenue_yuan=2"], "revenue_yuan is given twice"),
+    (["run", "mms_card", "=5"], "expected NAME=VALUE, got '=5'"),
+    (["run", "logistics_potential", "target_year=2_020"], "target_year must be a number (without '_' digit"),
+    (["uncertainty", "logistics_potential", "empty_rate_cut=0.1:0.5", "empty_rate_cut=0.2", "--draws", "100"],
+     "empty_rate_cut is given twice"),
+    (["uncertainty", "logistics_potential", "empty_rate_cut=0.1:inf", "--draws", "100"],
+     "got '0.1:inf' ('inf' must be a finite number)"),
+    (["uncertainty", "logistics_potential", "empty_rate_cut=1_0:2", "--draws", "100"], "'1_0' must be a number"),
+    (["uncertainty", "logistics_potential", "empty_rate_cut=nan:0.5", "--draws", "100"], "'nan' must be"),
+    # a range beyond the input's valid range was clipped silently: another range than the one asked for
+    (["uncertainty", "logistics_potential", "empty_rate_cut=0.1:5", "--draws", "100"],
+     "empty_rate_cut: the range uniform 0.1–5 goes beyond the input's valid range (empty_rate_cut must be "
+     "between 0 and 1)"),
+    (["sensitivity", "logistics_potential", "empty_rate_cut=0.1:0.5:2"], "goes beyond the input's valid range"),
+    (["sensitivity", "mms_card", "card_price_yuan=-1:3"], "card_price_yuan must be greater than 0"),
+])
+def test_command_line_values_are_refused_never_bent(args, expected, capsys):
+    from ictco2_xl.cli import main
+    assert main(args) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.strip().splitlines()) == 1 and expected in err and "Traceback" not in err, err
+
+
+def test_ranges_may_touch_an_open_bound_and_python_refuses_ranges_beyond_the_valid_range():
+    from ictco2_xl.core.analysis import uncertainty
+    from ictco2_xl.core.definitions import triangular, uniform
+    from ictco2_xl.core.errors import InputError
+    res = uncertainty.run("mms_card", 200, overrides={"card_price_yuan": uniform(0, 3)})   # greater than 0
+    assert np.isfinite(res.p5)
+    for dist in (uniform(0.1, 1.5), triangular(-0.5, 0.5, mode=0.2)):
+        with pytest.raises(InputError, match="goes beyond the input's valid range"):
+            uncertainty.run("logistics_potential", 200, overrides={"empty_rate_cut": dist})
+
+
+def test_rows_without_finite_results_print_only_their_one_line(tmp_path):
+    """Huge and tiny valid inputs: every stderr line is a row's message or the closing line - numpy's
+    'RuntimeWarning: invalid value encountered in subtract' (and its source line) used to appear too."""
+    table = tmp_path / "extremes.csv"
+    table.write_text("scenario,card_price_yuan,mms_traffic_mb,revenue_yuan\na,1e-308,,\nb,1e-300,,\nc,,0,\n"
+                     "d,,,1e308\ne,,1e308,\n", encoding="utf-8")
+    exe = Path(sys.executable).with_name("ictco2-xl")
+    for command in (["batch", str(table), "--out", str(tmp_path / "out")], ["evaluate", str(table)]):
+        proc = subprocess.run([str(exe), *command, "--model", "mms_card"], capture_output=True, text=True,
+                              timeout=300)
+        lines = proc.stderr.splitlines()
+        assert proc.returncode == 1 and lines, proc.stderr
+        assert all(line.startswith("error: row 2: ") for line in lines if not line.startswith("extremes.csv: ")), lines
+        assert "Warning" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_tiny_input_is_named_with_its_value_not_as_a_zero_the_user_never_wrote(tmp_path):
+    report = generate(pd.DataFrame({"scenario": ["tiny", "zero traffic", "tiny traffic"],
+                                    "card_price_yuan": [1e-308, np.nan, np.nan],
+                                    "mms_traffic_mb": [np.nan, 0.0, 1e-310]}), "mms_card", tmp_path / "out")
+    assert report.failed == 1 and report.written == 2
+    assert report.errors[0] == ("row 2: reduction_t has no finite value (#DIV/0!): it uses cards_replaced, which "
+                                "divides by card_price_yuan = 0 (card_price_yuan = 1e-308; a spreadsheet holds a "
+                                "number this close to 0 as 0)")
+    with open(report.summary_csv, encoding="utf-8-sig", newline="") as fh:
+        messages = [r["message"] for r in csv.DictReader(fh)]
+    assert messages[1].endswith("which is 0 because mms_traffic_mb = 0")
+    assert messages[2].endswith("which is 0 because mms_traffic_mb = 1e-310; a spreadsheet holds a number this "
+                                "close to 0 as 0")
+
+
+def test_a_tables_unknown_factor_set_is_never_told_to_be_a_file(tmp_path):
+    """A table cell never opens a file, so its message offers only sets (it used to suggest a factor file)."""
+    table = pd.DataFrame({"scenario": ["a", "b", "c"], "factor_set": ["/etc/passwd", "curent", ""], "lamp_count": 5})
+    report = generate(table, "streetlight", tmp_path / "out")
+    assert report.failed == 2 and report.written == 1
+    assert report.errors == [
+        "row 2, column factor_set: factor_set must be 'report', 'current' or a loaded set, got '/etc/passwd'",
+        "row 3, column factor_set: factor_set must be 'report', 'current' or a loaded set, got 'curent' "
+        "(did you mean 'current'?)"]
+
+
+@pytest.mark.parametrize("command", ["batch", "evaluate"])
+def test_a_table_that_is_a_folder_or_a_pipe_is_named_for_what_it_is(tmp_path, command, capsys):
+    """Both were called 'not found'; a pipe is never read (it would block, or be consumed and lost)."""
+    import os
+
+    from ictco2_xl.cli import main
+    pipe = tmp_path / "table.csv"
+    os.mkfifo(pipe)
+    for path, expected in ((tmp_path, "is a folder; give the .csv, .txt or .xlsx file in it"),
+                           (pipe, "is not a regular file; save the table to a file and give that"),
+                           (tmp_path / "none.csv", "scenario table not found")):
+        out = ["--out", str(tmp_path / "out")] if command == "batch" else []
+        assert main([command, str(path), "--model", "streetlight", *out]) == 2
+        err = capsys.readouterr().err
+        assert len(err.splitlines()) == 1 and expected in err, err
+        assert not (tmp_path / "out").exists()
+
+
+def test_a_long_value_in_the_model_or_factor_set_column_is_shown_cut(tmp_path):
+    """One message, one readable line: a 5,000-character cell was echoed whole, twice per row."""
+    long = "a" * 5000
+    report = generate(pd.DataFrame({"scenario": ["m", "f", "ok"], "model": [long, "streetlight", "streetlight"],
+                                    "factor_set": ["", long + ".toml", ""], "lamp_count": 5}), None, tmp_path / "out")
+    assert report.failed == 2 and report.written == 1
+    assert all("a" * 100 not in e and "aaa..." in e and "\n" not in e for e in report.errors), report.errors
+
+
+def test_minus_zero_is_shown_as_0_in_a_reason():
+    from ictco2_xl.core.models import get_model
+    from ictco2_xl.core.nonfinite import explain
+    text = explain(get_model("mms_card"), {"mms_traffic_mb": -0.0}, step="enablement_factor")
+    assert text.endswith("which is 0 because mms_traffic_mb = 0"), text
+
+
+HOSTILE_NAMES = ["   ", "MMS_CARD", "MMS_CARD_REDUCTION", "=1+1", "+cmd|' /C calc'!A0", "5", "nan", "mms\ncard", "😀",
+                 "../../etc/passwd", "report.toml", "a" * 5000, "current", "report"]
+
+
+@pytest.mark.parametrize("column", ["model", "factor_set"])
+def test_every_hostile_model_and_factor_set_cell_fails_its_row_alone(tmp_path, column):
+    """Each hostile cell: its row fails with one line naming row, column and value (cut), a good row between
+    every two hostile ones is written, and nothing is read from a path a cell names."""
+    rows = []
+    for k, text in enumerate(HOSTILE_NAMES):
+        rows.append({"scenario": f"bad{k}", "model": "mms_card", "factor_set": "", column: text})
+        rows.append({"scenario": f"good{k}", "model": "mms_card", "factor_set": ""})
+    report = generate(pd.DataFrame(rows), None, tmp_path / "out")
+    with open(report.summary_csv, encoding="utf-8-sig", newline="") as fh:
+        records = list(csv.DictReader(fh))
+    assert len(records) == len(rows)
+    for k, text in enumerate(HOSTILE_NAMES):
+        bad, good = records[2 * k], records[2 * k + 1]
+        assert good["status"] == "ok" and (tmp_path / "out" / good["file"]).is_file(), good
+        if (column == "factor_set" and text.strip() in ("report", "current", "")    # names, or blank: the default
+                or column == "model" and text == "MMS_CARD_REDUCTION"):             # a model by its function
+            assert bad["status"] == "ok", bad
+            continue
+        message = bad["message"]
+        assert bad["status"] == "error" and bad["file"] == "", bad
+        assert message.startswith(f"row {2 * k + 2}, column {column}: ") and "\n" not in message, message
+        assert "a" * 100 not in message and ", got " in message, message
+
+
+@pytest.mark.parametrize("content, expected", [
+    (b"scenario,lamp_count\na,5\n", "not a valid .xlsx file (it is text, a CSV saved with an .xlsx name? give it a "
+                                    ".csv name, or save it from Excel as .xlsx)"),
+    (b"", "not a valid .xlsx file (the file is empty)"),
+    (bytes(range(256)) * 4, "not a valid .xlsx file (not a zip package)"),
+])
+def test_a_file_named_xlsx_that_is_not_one_says_what_it_is(tmp_path, content, expected):
+    path = tmp_path / "table.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(TableError) as info:
+        evaluate_table(path, "streetlight")
+    assert str(info.value) == f"table.xlsx: {expected}"
+
+
+def test_every_worksheet_functions_factor_set_against_hostile_text():
+    """NUL characters, a bare NUL and 100,000 characters: one short line in the cell, from every function
+    that takes a factor_set (a long name was echoed whole)."""
+    import inspect
+
+    from ictco2_xl.excel.worksheet import build_functions
+    checked = 0
+    for name, f in build_functions().items():
+        params = list(inspect.signature(f).parameters)
+        if "factor_set" not in params:
+            continue
+        for value in ("a\x00b", "a\x00b.toml", "\x00", "x" * 100_000, "x" * 100_000 + ".csv"):
+            args = [None] * len(params)
+            args[params.index("factor_set")] = value
+            if name == "ICTCO2_PERCENTILE":
+                args[:2] = ["MMS_CARD_REDUCTION", 0.5]
+            elif name == "ICTCO2_FACTOR":
+                args[0] = "grid_kg_per_kwh"
+            (cell,), = f(*args)
+            assert isinstance(cell, str) and "\n" not in cell and len(cell) < 300, (name, cell[:300])
+            assert "internal error" not in cell and "factor" in cell, (name, cell)
+            checked += 1
+    assert checked >= 5 * 40

@@ -362,6 +362,65 @@ def test_python_engine_stops_at_its_time_limit(tmp_path):
     assert "did not finish within 0.001 s" in report.error
 
 
+def slow_to_load(path: Path, rows: int = 3000) -> Path:
+    """A workbook whose load into `formulas` alone takes minutes (each formula sums a longer range)."""
+    wb = Workbook()
+    ws = wb.active
+    for i in range(1, rows + 1):
+        ws.cell(i, 1, i)
+        ws.cell(i, 2, f"=A{i}*2+SUM(A1:A{i})")
+    wb.save(path)
+    return path
+
+
+def test_python_engine_time_limit_covers_loading_too(tmp_path, capsys):
+    """The limit is per workbook, load and calculation together: the load of this workbook alone takes
+    minutes (about 10 ms per formula cell is the usual; these are far slower), and it was never limited."""
+    import signal
+    import time
+
+    from ictco2_xl.recalc.formulas_engine import PythonEngine, PythonWorkbook
+    path = slow_to_load(tmp_path / "slow.xlsx")
+    small = book(tmp_path / "small.xlsx", A1=1, A2="=A1+1")
+    engine = PythonEngine(Limits(seconds=1))
+    engine.values(small)                                      # imports and registration are not timed below
+    handler_before = signal.getsignal(signal.SIGALRM)
+    started = time.monotonic()
+    with pytest.raises(RecalcError, match=r"slow.xlsx: the python engine did not finish within 1 s \(the limit "
+                                          r"per workbook, loading and calculation\)"):
+        engine.values(path)
+    assert time.monotonic() - started < 15                   # 1 s plus the scan, on a busy shared machine
+    assert signal.getsignal(signal.SIGALRM) is handler_before and signal.getitimer(signal.ITIMER_REAL) == (0, 0)
+    assert engine.values(small)[("Sheet1", "A2")] == 2       # the engine goes on with the next workbook
+    with pytest.raises(RecalcError, match="did not finish within 1 s"):
+        PythonWorkbook(path, Limits(seconds=1))
+
+
+
+def test_python_engine_time_limit_leaves_another_timer_alone(monkeypatch):
+    """A program that runs its own interval timer keeps it: the limit then falls back to stopping the
+    calculation between steps, as in a thread other than the main one."""
+    import signal
+    import threading
+
+    from ictco2_xl.recalc.formulas_engine import PythonEngine
+    fired = []
+    previous = signal.signal(signal.SIGALRM, lambda *a: fired.append(1))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 3600)
+        PythonEngine().values(TEMPLATE)
+        assert 3500 < signal.getitimer(signal.ITIMER_REAL)[0] <= 3600 and not fired
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    errors = []
+    thread = threading.Thread(target=lambda: errors.append(
+        check([ROOT / "templates" / "telework.xlsx"], "python", limits=Limits(seconds=0.001))[0].error))
+    thread.start()
+    thread.join(300)
+    assert "did not finish within 0.001 s" in errors[0]
+
+
 # -- circular references -------------------------------------------------------------------------------------
 def test_python_engine_reports_circular_references(tmp_path, capsys):
     wb = Workbook()
@@ -440,7 +499,7 @@ def test_uno_and_convert_give_the_same_values(tmp_path):
     via_uno = dict(libreoffice.recalculate_each(files))
     for f in files:
         a, b = converted[f], via_uno[f]
-        # numbers within 1e-12 (a file stores 15 digits: -30713700.00000003 is read back as the integer -30713700)
+        # a number may come back as 12 or 12.0 depending on how the file stores it: compare numbers as numbers
         numbers = {k for k, v in a.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
         assert set(a) == set(b) and len(numbers) > 20
         assert all(abs(a[k] - b[k]) <= 1e-12 * max(abs(a[k]), 1) for k in numbers)
@@ -478,3 +537,27 @@ def test_installed_command_refuses_in_one_line(tmp_path, secret):
     proc = subprocess.run([exe, "recalc", str(path)], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 1 and proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert "refers to another workbook" in proc.stderr
+
+
+def test_without_uno_a_workbook_that_overruns_costs_only_itself(tmp_path, monkeypatch):
+    """soffice --convert-to takes 40 workbooks at a time; one that overran the chunk's time failed all 40.
+    Now the others are tried one by one, each with the limit per workbook."""
+    hang = shutil.copy(TEMPLATE, tmp_path / "hang.xlsx")
+    good = [shutil.copy(TEMPLATE, tmp_path / f"good{i}.xlsx") for i in range(3)]
+    calls = []
+
+    def fake_convert(paths, out_dir, timeout=None, fmt="xlsx", limits=DEFAULT_LIMITS, scanned=False, **kw):
+        calls.append((len(paths), timeout))
+        if any(Path(p).resolve().name == "hang.xlsx" for p in paths):
+            raise RecalcError(f"LibreOffice did not finish {len(paths)} file(s) within {timeout} s; its processes "
+                              "were killed")
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+        for p in paths:
+            shutil.copy(Path(p).resolve(), Path(out_dir) / Path(p).name)
+    monkeypatch.setattr(libreoffice, "convert", fake_convert)
+    monkeypatch.setattr(libreoffice, "require_soffice", lambda: "soffice")    # never started here
+    with libreoffice.Session(method="convert", limits=Limits(seconds=7)) as lo:
+        results = dict(lo.values_each([good[0], hang, *good[1:]]))
+    assert calls[0] == (4, None) and sorted(calls[1:]) == [(1, 7)] * 4
+    assert isinstance(results[Path(hang)], RecalcError) and "within 7 s" in str(results[Path(hang)])
+    assert all(isinstance(results[Path(g)], dict) and results[Path(g)] for g in good)

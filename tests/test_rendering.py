@@ -172,3 +172,68 @@ def test_preview_writes_the_pages_as_png(tmp_path, capsys):
     assert len(pages) >= 5 and all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pages)
     assert f"sim_card: {len(pages)} page(s)" in capsys.readouterr().out
     assert main(["preview", str(tmp_path / "missing.xlsx"), "--png", str(tmp_path)]) == 2
+
+
+def _assessed_model(name: str):
+    """The model behind a generated workbook with an Assessment sheet, and the inputs it was written with."""
+    import pandas as pd
+
+    from conftest import USER_MODEL
+    from ictco2_xl import check_models
+    if name in MODELS:
+        return MODELS[name], {}
+    model = check_models(USER_MODEL)[0]          # parsed, not registered
+    if name == "usermodel_template":
+        return model, {}
+    first = pd.read_csv(USER_MODEL.with_name(f"{model.id}_scenarios.csv")).iloc[0]
+    return model, {k: float(v) for k, v in first.items() if k != "scenario"}
+
+
+@pytest.mark.parametrize("name", [*MODELS, "usermodel_template", "usermodel_filled"])
+def test_the_assessment_sheet_prints_each_table_under_its_own_header(rendered, name):
+    """The record, then (from a page of its own) the net effect with the live primary result and the key
+    inputs: no page shows the record's header over the inputs (a repeated print header once did)."""
+    model, inputs = _assessed_model(name)
+    pages = [_flat(text) for sheet, text in rendered[name] if sheet == "Assessment"]
+    record, key_inputs = "Item Asked by Record Status Value (live) Unit", "Input Provenance Data quality and source"
+    assert record in pages[0] and "Reported separately from scope 1-3" in " ".join(pages)
+    net = next(i for i, page in enumerate(pages) if "Net effect (ITU-T L.1480" in page)
+    assert net > 0 and all(record not in page for page in pages[net:])
+    value = model.run(inputs).primary
+    unit = model.step(model.primary).unit
+    assert f"{result_format(unit, value).text(value)} {display_unit(unit)}" in pages[net]
+    for page in pages:
+        if "Key inputs (behind the primary result)" in page:
+            assert key_inputs in page
+
+
+@pytest.mark.parametrize("name", ["usermodel_template", "usermodel_filled"])
+def test_a_user_models_workbook_speaks_of_its_model_file_not_the_report(rendered, name):
+    model, inputs = _assessed_model(name)
+    step = model.step(model.primary)
+    value = model.run(inputs).primary
+    shown = f"{result_format(step.unit, value).text(value)} {display_unit(step.unit)}"
+    pages = {sheet: _sheet(rendered, name, sheet) for sheet, _ in rendered[name]}
+    assert shown in pages["Results"] and shown in pages["Calculation"]
+    assert "the report prints no figures for it" in pages["Results"] and "Report printed" not in pages["Results"]
+    assert "Defined in" in pages["About"] and "Report section" not in pages["About"]
+    assert "Grey: a figure as the report prints it" not in pages["About"]
+    assert "report case" not in pages["Uncertainty"] and "model file's defaults" in pages["Uncertainty"]
+    assert "given in the model file" in pages["Assessment"] and "stated in the report" not in pages["Assessment"]
+    assert "OK" in pages["Checks"] and "FAIL" not in pages["Checks"]
+
+
+def test_net_report_assessment_records_list_every_model(rendered):
+    text = _sheet(rendered, "net_report", "Assessment records")
+    assert all(words in text for words in ("Assessment records: what each model states", "Reference scenario",
+                                           "Functional unit", "missing items", "net P5", "net P95"))
+    assert all(re.search(rf"(?<!\w){mid}(?!\w)", text) for mid in MODELS)
+    assert re.search(r"(?<!\w)enablement rollup .{0,200}?\d+/11 ratio not applicable", text)   # 'ratio', not '1'
+    assert re.search(r"(?<!\w)fleet_management appendix .{0,200}?\d+/11 [\d,]+ [\d,]+ [\d,]+ t CO2/yr net =", text)
+
+
+def test_the_demo_shows_ictco2_run_with_its_inputs_formatted(rendered):
+    functions = _sheet(rendered, "udf_demo", "Functions")
+    value = MODELS["fleet_management"].run({"tonnage_100t": 80000, "empty_rate_drop": 0.015})["reduction_t"]
+    assert f"ICTCO2_RUN(...) {float(value):,.0f} t CO2/yr" in functions
+    assert "tonnage_100t empty_rate_drop 80,000 1.5%" in functions

@@ -118,6 +118,7 @@ def test_workbook_has_the_table_a_native_bar_chart_and_the_factors(tmp_path, cur
     assert ws.freeze_panes == f"B{header_row + 1}"
     chart = wb["Change chart"]._charts[0]
     assert chart.type == "bar"
+    assert wb["Change chart"].page_setup.orientation == "portrait"   # a tall chart of ~90 cases, on one page
     refs = chart.series[0].val.numRef.f
     last = header_row + len(current)
     assert refs == f"'Restatement'!$I${header_row + 1}:$I${last}"

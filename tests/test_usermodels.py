@@ -159,6 +159,7 @@ def test_restatement_and_the_net_report_include_user_models(examples, tmp_path):
     assert {"remote_meter_reading", "video_meetings"} <= set(table.index)
     rep = net_report("current", draws=2000, seed=1)
     row = rep.table.set_index("solution").loc["video_meetings"]
+    assert row.case == "model file's defaults"     # not the report's case: the report never had this model
     v = examples["video_meetings"].run(factor_set="current")
     assert row.net_t == pytest.approx(v["avoided_t"] - v["own_emission_t"] - v["rebound_t"])
     assert row.gross_t == pytest.approx(v["avoided_t"]) and row.rebound_t == pytest.approx(v["rebound_t"])
@@ -172,6 +173,11 @@ def test_restatement_and_the_net_report_include_user_models(examples, tmp_path):
     import openpyxl
     ws = openpyxl.load_workbook(tmp_path / "net.xlsx")["Assessment records"]
     assert "video_meetings" in [c.value for c in ws["A"]]
+    header = [c.value for c in next(r for r in ws.iter_rows() if r[0].value == "model")]
+    units = {r[0].value: r[header.index("unit")].value for r in ws.iter_rows() if r[0].value in c.index}
+    assert units["video_meetings"] == "t CO2/yr" and units["enablement"] == "ratio"   # as the templates print it
+    fills = {x.value: x.fill.fgColor.rgb[-6:] for r in ws.iter_rows() for x in r[2:13] if r[0].value in c.index}
+    assert fills == {"present": "C6EFCE", "derived": "FFEB9C", "missing": "FFC7CE"}   # the Assessment sheet's
 
 
 def test_a_user_model_without_a_footprint_has_no_net_and_says_what_is_missing(tmp_path):

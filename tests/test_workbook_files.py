@@ -88,3 +88,59 @@ def test_the_streamed_table_uses_zip64_when_its_sheet_needs_it(tmp_path, monkeyp
     assert zip64_members(path.read_bytes()) == ["xl/worksheets/sheet1.xml"]
     assert CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Big").to_python()[-1][0] == 1999
     assert load_workbook(path)["Big"].max_row == 2001
+
+
+def test_a_summary_split_over_further_sheets_is_valid_for_every_reader(tmp_path, monkeypatch):
+    """The styled streamed table continued on 'Summary (2)', … past Excel's row limit (lowered here): each
+    sheet validates against ECMA-376, carries no ZIP64 headers, and the readers see every row once."""
+    import pandas as pd
+    from python_calamine import CalamineWorkbook
+
+    from ictco2_xl.batch import generate
+    from ictco2_xl.workbook import stream
+    monkeypatch.setattr(stream, "EXCEL_MAX_ROWS", 4)
+    report = generate(pd.DataFrame({"scenario": list("abcdefg"), "lamp_count": 1.0}), "streetlight", tmp_path)
+    data = report.summary_xlsx.read_bytes()
+    assert schema_errors(data) == [] and zip64_members(data) == []
+    book = CalamineWorkbook.from_path(str(report.summary_xlsx))
+    assert book.sheet_names == ["Summary", "Summary (2)", "Summary (3)"]
+    sheets = [book.get_sheet_by_name(s).to_python() for s in book.sheet_names]
+    assert all(rows[0][:2] == ["row", "scenario"] for rows in sheets)              # the header on every sheet
+    assert [r[1] for rows in sheets for r in rows[1:]] == list("abcdefg")
+    wb = load_workbook(report.summary_xlsx)
+    assert all(ws.print_title_rows == "$1:$1" and ws.freeze_panes == "A2" for ws in wb.worksheets)
+
+
+def _merged(ws) -> set[tuple[int, int]]:
+    return {(r, c) for rng in ws.merged_cells.ranges for r in range(rng.min_row, rng.max_row + 1)
+            for c in range(rng.min_col, rng.max_col + 1)}
+
+
+@pytest.mark.parametrize("name", GENERATED)
+def test_what_excel_shows_fits_its_column(generated_workbooks, name):
+    """Excel's view, from the cached values (array results included): every number fits its column (no
+    ###) and no unwrapped text runs under a filled neighbour (a cut header or name)."""
+    from openpyxl.utils import get_column_letter
+
+    from ictco2_xl.workbook.formats import display_text, text_width
+    styled, shown = load_workbook(generated_workbooks[name]), load_workbook(generated_workbooks[name], data_only=True)
+    cut = []
+    for ws in styled.worksheets:
+        values, merged = shown[ws.title], _merged(ws)
+        for row in ws.iter_rows():
+            for cell in row:
+                value = values[cell.coordinate].value
+                if value in (None, "") or (cell.row, cell.column) in merged:
+                    continue
+                width = ws.column_dimensions[get_column_letter(cell.column)].width or 8.43
+                if isinstance(value, str):
+                    wrapped = cell.alignment is not None and cell.alignment.wrap_text
+                    if wrapped or values.cell(cell.row, cell.column + 1).value in (None, ""):
+                        continue
+                    text = value
+                else:
+                    text = display_text(value, cell.number_format)
+                bold = 1.07 if cell.font is not None and cell.font.b else 1.0
+                if max(map(text_width, text.split("\n"))) * bold > width - 0.8:
+                    cut.append(f"{ws.title}!{cell.coordinate} ({width}): {text[:50]!r}")
+    assert not cut, cut[:10]

@@ -216,6 +216,9 @@ def test_bulk_conversion_rules():
     assert from_com(-2146826281) == "#DIV/0!" and from_com("") is None and from_com(True) is True
     assert to_array([[1, 2.5, None]]).dtype == np.float64  # Python ints are numbers outside COM
     assert to_array([1.0, 2.0]).shape == (1, 2)  # a flat list is one row
+    scalars = to_array([[v] for v in np.array([1.5, 2.5])])  # numpy scalars: the float path, not objects
+    assert scalars.dtype == np.float64 and scalars.tolist() == [[1.5], [2.5]]
+    assert to_array([[np.float64(1.0), None]]).dtype == np.float64
 
 
 def test_models_have_worksheet_functions_under_test():

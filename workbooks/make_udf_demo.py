@@ -22,6 +22,7 @@ from pathlib import Path
 import io
 import tempfile
 
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.workbook.properties import CalcProperties
@@ -29,6 +30,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 
 from ictco2_xl.core.analysis.reconciliation import reconcile
 from ictco2_xl.core.factors import FACTOR_KEYS
+from ictco2_xl.core.models import MODELS
 from ictco2_xl.recalc.formulas_engine import calculate
 from ictco2_xl.udfs import FUNCTIONS
 from ictco2_xl.workbook.formats import (INTEGER, YEAR, NumberFormat, display_unit, input_format, printed_format,
@@ -355,9 +357,10 @@ def _write_functions(ws):
     put_text(ws, r, 4, "any model (an id, a function name or a model file) with inputs given by name: the names in "
                        "a row (C:D below), one row of values per scenario under them; here §5.1.2's nationwide "
                        "物流通 case (136万 t)", wrap=True)
-    for j, (name, value) in enumerate(RUN_CASE.items()):
-        put_text(ws, r + 1, 3 + j, name)
-        put_number(ws, r + 2, 3 + j, value, None, INPUT_FONT).fill = INPUT_FILL
+    model = MODELS["fleet_management"]
+    for j, (name, value) in enumerate(RUN_CASE.items()):   # each name right above its value, as the model shows it
+        put_text(ws, r + 1, 3 + j, name).alignment = Alignment(horizontal="right", vertical="top")
+        put_number(ws, r + 2, 3 + j, value, input_format(model.input(name).unit, value), INPUT_FONT).fill = INPUT_FILL
     _header(ws, FACTORS_TOP - 1, ["factor", "report", "current", "unit"])
     first = FACTORS_TOP   # one call per factor: LibreOffice keeps plain formulas' cached values, not arrays'
     for i, (key, (unit, _)) in enumerate(FACTOR_KEYS.items()):
@@ -425,8 +428,8 @@ def build(path: Path = OUT) -> Path:
         formulas = [c.coordinate for row in ws.iter_rows() for c in row
                     if c.data_type == "f" or isinstance(c.value, ArrayFormula)]
         members = _array_members(ws)
-        for ref in members:
-            ws[ref] = 0          # a placeholder: the cell must exist to carry its cached value
+        for ref in members:      # for now what Excel shows there (its cached value), so finish sizes for it
+            ws[ref] = by_sheet[name].get(ref, 0)
         cached.update({(name, ref): by_sheet[name][ref] for ref in formulas + members
                        if by_sheet[name].get(ref) is not None})
         if fmt:
@@ -434,6 +437,8 @@ def build(path: Path = OUT) -> Path:
         # Columns at least as wide as '#NAME?': LibreOffice recomputes array formulas (see the Arrays sheet).
         finish(ws, by_sheet[name], header_rows=(header, header) if header else None, max_width=max_width,
                min_width=10)
+        for ref in members:
+            ws[ref] = 0          # a placeholder: the cell must exist to carry its cached value
     # Excel 2019/365's engine id and no full recalculation on load: Excel shows the cached values until the
     # user recalculates (with the add-in), instead of #NAME? before the add-in has loaded.
     wb.calculation = CalcProperties(calcId=191029, fullCalcOnLoad=False)

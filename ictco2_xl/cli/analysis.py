@@ -12,8 +12,9 @@ from pathlib import Path
 from ..core.definitions import triangular, uniform
 from ..core.errors import DefinitionError
 from ..core.csvio import frame_rows
-from .common import (UsageError, add_encoding_option, add_factor_set_option, add_overwrite_option, factor_set, fmt,
-                     output_paths, parse_assignments, progress_bar, text_table, write_csv_stdout)
+from ..core.numbers import parse_number
+from .common import (UsageError, add_encoding_option, add_factor_set_option, add_overwrite_option, assignment_names,
+                     factor_set, fmt, output_paths, parse_assignments, progress_bar, text_table, write_csv_stdout)
 
 
 def _num(value) -> str:
@@ -23,6 +24,7 @@ def _num(value) -> str:
 
 def _parse_ranges(pairs) -> dict:
     """NAME=VALUE fixes an input; NAME=LOW:HIGH draws it uniformly; NAME=LOW:PEAK:HIGH triangularly."""
+    assignment_names(pairs)
     fixed = [p for p in pairs if ":" not in p.partition("=")[2]]
     out = parse_assignments(fixed)
     for name, value in out.items():
@@ -32,10 +34,13 @@ def _parse_ranges(pairs) -> dict:
         name, _, text = pair.partition("=")
         if ":" not in text:
             continue
-        try:
-            nums = [float(t) for t in text.split(":")]
-        except ValueError:
-            raise UsageError(f"{name}: a range is LOW:HIGH or LOW:PEAK:HIGH numbers, got {text!r}") from None
+        nums = []
+        for part in text.split(":"):
+            try:   # the number parser of tables and NAME=VALUE: '2_020', 'nan' and 'inf' are refused alike
+                nums.append(parse_number(part))
+            except ValueError as exc:
+                raise UsageError(f"{name.strip()}: a range is LOW:HIGH or LOW:PEAK:HIGH numbers, got {text!r} "
+                                 f"({part!r} {exc})") from None
         why = "given on the command line"
         try:
             if len(nums) == 2:

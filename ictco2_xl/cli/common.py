@@ -73,11 +73,25 @@ def text_table(headers, rows) -> str:
     return "\n".join([line(cells[0]), "  ".join("-" * w for w in widths), *(line(r) for r in cells[1:])])
 
 
+def assignment_names(pairs) -> list[str]:
+    """The NAME of each NAME=VALUE; a missing '=', an empty name or a name given twice is refused (the later
+    value would silently win)."""
+    names = []
+    for pair in pairs:
+        name, eq, _ = pair.partition("=")
+        if not eq or not name.strip():
+            raise UsageError(f"expected NAME=VALUE, got {pair!r}")
+        if name.strip() in names:
+            raise UsageError(f"{name.strip()} is given twice ({pair!r} after an earlier {name.strip()}=...); "
+                             "give each input once")
+        names.append(name.strip())
+    return names
+
+
 def parse_assignments(pairs):
+    assignment_names(pairs)
     values = {}
     for pair in pairs:
-        if "=" not in pair:
-            raise UsageError(f"expected NAME=VALUE, got {pair!r}")
         name, text = pair.split("=", 1)
         parts = text.split(",")
         try:   # the same number parser as scenario tables: '2_020' or 'nan' are refused alike

@@ -30,9 +30,14 @@ class InputError(ICTCO2Error, ValueError):
         return f"{self.name} {self.rule}, got {_show(self.value)}{where}"
 
 
+SHOWN_CHARACTERS = 100   # a message quotes at most this much of a bad value: one line stays readable
+
+
 def _show(value) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
+    if isinstance(value, str) and len(value) > SHOWN_CHARACTERS:
+        return f"{value[:SHOWN_CHARACTERS // 2]!r}... ({len(value):,} characters)"
     return repr(value) if isinstance(value, str) else str(value)
 
 

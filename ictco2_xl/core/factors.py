@@ -186,6 +186,12 @@ def _quote(text) -> str:
     return repr(text) if _NAME.fullmatch(text) else f"(a name of {len(text)} characters)"
 
 
+def _shown_name(name: str) -> str:
+    """A set name as given, cut so that one message stays one readable line."""
+    text = repr(name)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _kind(value) -> str:
     kinds = {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list", dict: "a table"}
     return next((k for t, k in kinds.items() if isinstance(value, t)), type(value).__name__)
@@ -318,16 +324,19 @@ def get_factor_set(name: "str | Path | FactorSet | None" = None, files: bool = T
     name = "report" if name in (None, "") else str(name).strip()
     if name not in _REGISTRY and name.lower().endswith(FILE_SUFFIXES):
         if not files:
-            raise FactorSetError(f"factor_set must be 'report', 'current' or a loaded set, got {name!r}: a table "
-                                 "names a set and never opens a file (give a factor file with --factor-set FILE)")
+            raise FactorSetError(f"factor_set must be 'report', 'current' or a loaded set, got {_shown_name(name)}: a "
+                                 "table names a set and never opens a file (give a factor file with --factor-set FILE)")
         return _from_file(Path(name))
     if name not in _REGISTRY:
         if name in ("report", "current"):
             _REGISTRY[name] = _builtin(name)
         else:
             known = ["report", "current", *sorted(set(_REGISTRY) - {"report", "current"})]
+            if not files:   # a table's cell: offering a file here would invite one that is never opened
+                raise FactorSetError(f"factor_set must be 'report', 'current' or a loaded set, got "
+                                     f"{_shown_name(name)}{did_you_mean(name, known)}")
             raise FactorSetError(f"factor_set must be 'report', 'current', a loaded set or a .toml/.csv factor "
-                                 f"file, got {name!r}{did_you_mean(name, known)}")
+                                 f"file, got {_shown_name(name)}{did_you_mean(name, known)}")
     return _REGISTRY[name]
 
 

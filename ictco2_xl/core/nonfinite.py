@@ -170,12 +170,15 @@ def _because(model: "Model", found: Failure, values: dict[str, float]) -> str:
             out += [n] if n in inputs else sorted(model.dependencies(n)) if n in values else []
         return list(dict.fromkeys(out))
     if found.zero:
-        zero_steps = [n for n in found.zero if n not in inputs and values.get(n) == 0]
-        zero_inputs = [n for n in behind(found.zero) if values.get(n) == 0]
-        shown = ", ".join(f"{n} = 0" for n in zero_inputs)
+        zero_steps = [n for n in found.zero if n not in inputs and _ftz(values.get(n)) == 0]
+        zero_inputs = [n for n in behind(found.zero) if _ftz(values.get(n)) == 0]
+        shown = ", ".join(f"{n} = {values[n] or 0:g}" for n in zero_inputs)   # -0.0 shows as 0
+        # An input such as 1e-308 is 0 in a spreadsheet (no number closer to 0 than ±2.2e-308): say so, or the
+        # message would claim a 0 the user never wrote.
+        tiny = "; a spreadsheet holds a number this close to 0 as 0" if any(values[n] != 0 for n in zero_inputs) else ""
         if zero_steps and shown:
-            return f", which is 0 because {shown}"
-        return f" = 0 ({shown})" if shown else " = 0"
+            return f", which is 0 because {shown}{tiny}"
+        return f" = 0 ({shown}{tiny})" if shown else " = 0"
     suspects = behind(found.operands or (found.root,)) or sorted(model.dependencies(found.root))
     if found.code == NUM and "overflows" in found.cause:
         ranked = sorted((n for n in suspects if n in values), key=lambda n: -abs(values[n]))

@@ -29,9 +29,11 @@ from ..core.factors import FactorSet
 # Excel's cell errors as COM delivers them (VT_ERROR codes; xlwings._xlwindows.cell_errors).
 COM_ERRORS = {-2146826281: "#DIV/0!", -2146826246: "#N/A", -2146826259: "#NAME?", -2146826288: "#NULL!",
               -2146826252: "#NUM!", -2146826265: "#REF!", -2146826273: "#VALUE!"}
-_FLOATS = {float}
-_FLOATS_AND_BLANKS = {float, type(None)}
-_NUMBERS_AND_BLANKS = {float, int, type(None)}
+# numpy float64 scalars (a Python caller's list built from an array) are floats too: without them in these
+# sets such a list took the object-array path, 2x slower, with the same result.
+_FLOATS = {float, np.float64}
+_FLOATS_AND_BLANKS = {float, np.float64, type(None)}
+_NUMBERS_AND_BLANKS = {float, np.float64, int, type(None)}
 
 
 def _is_range(value) -> bool:

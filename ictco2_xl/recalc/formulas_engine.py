@@ -24,6 +24,8 @@ from __future__ import annotations
 import collections
 import contextlib
 import os
+import signal
+import sys
 import threading
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
@@ -191,10 +193,9 @@ class _Loaded:
             out[node] = value
         return out
 
-    def calculate(self, inputs: Mapping[str, object], seconds: float, path: Path) -> dict[Key, object]:
+    def calculate(self, inputs: Mapping[str, object], stop: threading.Event) -> dict[Key, object]:
         """All cells, by one dispatch with ``inputs`` (node -> value) in place of the loaded constants."""
-        with _deadline(seconds, path) as stop:
-            solution = self.model.calculate(inputs={k: _as_loaded(v) for k, v in inputs.items()}, stopper=stop)
+        solution = self.model.calculate(inputs={k: _as_loaded(v) for k, v in inputs.items()}, stopper=stop)
         return _cells(solution, self.sheets)
 
 
@@ -203,19 +204,49 @@ def _as_loaded(value):
     return round(value, 15) if isinstance(value, float) else value
 
 
+class _TimeUp(BaseException):
+    """Raised by the alarm inside `formulas`; a BaseException so that no ``except Exception`` there swallows it."""
+
+
+def _alarm_usable() -> bool:
+    """SIGALRM can interrupt this thread, and no one else's interval timer is running."""
+    return (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+            and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0))
+
+
 @contextlib.contextmanager
 def _deadline(seconds: float, path: Path):
-    """A stopper event set after ``seconds``: `formulas` (schedula) aborts the calculation at its next step."""
+    """The time limit of one workbook, loading and calculation together. In the main thread (the command line,
+    batch workers) an alarm interrupts `formulas` wherever it is, even inside one long load or one slow formula;
+    elsewhere the yielded stopper event is set after ``seconds`` and schedula aborts the calculation at its next
+    step (a load then runs to its end)."""
     stop = threading.Event()
     timer = threading.Timer(seconds, stop.set)
     timer.daemon = True
     timer.start()
+    alarm = _alarm_usable()
+    armed = [alarm]
+    if alarm:
+        def on_alarm(signum, frame):
+            stop.set()
+            if armed[0]:      # not once the limit's own cleanup has begun
+                raise _TimeUp
+        previous, hook = signal.signal(signal.SIGALRM, on_alarm), sys.unraisablehook
+        # Raised inside a finalizer, the exception is ignored: the alarm repeats until it lands, and the ignored
+        # ones are not printed.
+        sys.unraisablehook = lambda u: None if isinstance(u.exc_value, _TimeUp) else hook(u)
+        signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
     try:
         yield stop
-    except DispatcherAbort:
+    except (DispatcherAbort, _TimeUp):
         raise RecalcError(f"{path}: the python engine did not finish within {seconds:g} s (the limit per "
-                          "workbook); try --engine libreoffice") from None
+                          "workbook, loading and calculation); try --engine libreoffice") from None
     finally:
+        armed[0] = False
+        if alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+            sys.unraisablehook = hook
         timer.cancel()
 
 
@@ -253,16 +284,18 @@ class PythonEngine:
         inputs = loaded.differing(facts) if loaded is not None else None
         if inputs is None:
             _refuse_omitted(path, facts)
-            loaded, inputs = _Loaded(path, facts), {}
-            self.loads += 1
-            if signature not in self._models:
-                self._models[signature] = loaded
-                while len(self._models) > self.keep:
-                    self._models.popitem(last=False)
-        else:
-            self._models.move_to_end(signature)
-            self.reuses += 1
-        values = loaded.calculate(inputs, self.limits.seconds, path)
+        with _deadline(self.limits.seconds, path) as stop:
+            if inputs is None:
+                loaded, inputs = _Loaded(path, facts), {}
+                self.loads += 1
+                if signature not in self._models:
+                    self._models[signature] = loaded
+                    while len(self._models) > self.keep:
+                        self._models.popitem(last=False)
+            else:
+                self._models.move_to_end(signature)
+                self.reuses += 1
+            values = loaded.calculate(inputs, stop)
         _refuse_uncalculated(path, facts, values, fail_on)
         return values
 
@@ -329,13 +362,14 @@ class PythonWorkbook:
         self.path, self.limits = Path(path), limits
         self.facts = scan(self.path, limits)
         _refuse_omitted(self.path, self.facts)
-        self._loaded = _Loaded(self.path, self.facts)
+        with _deadline(limits.seconds, self.path):
+            self._loaded = _Loaded(self.path, self.facts)
 
     def calculate(self, overrides: dict[Key, float] | None = None) -> dict[Key, object]:
         """Values of every cell, keyed by (sheet, ref); ``overrides`` sets input cells first."""
         loaded = self._loaded
-        values = loaded.calculate({loaded.node(k): v for k, v in (overrides or {}).items()}, self.limits.seconds,
-                                  self.path)
+        with _deadline(self.limits.seconds, self.path) as stop:
+            values = loaded.calculate({loaded.node(k): v for k, v in (overrides or {}).items()}, stop)
         _refuse_uncalculated(self.path, self.facts, values, ERRORS)
         return values
 

@@ -243,8 +243,20 @@ class Session:
                                 limits=self.limits, scanned=True)
                     except RecalcError as exc:
                         failed = exc
+                if failed is not None and len(linked) > 1:
+                    # One workbook that overran (or crashed soffice) must not cost the chunk: the others are
+                    # tried one by one, each with the limit per workbook.
+                    per_file = self._timeout_given if self._timeout_given is not None else self.limits.seconds
+                    for k, link in linked.items():
+                        if not (out / link.name).exists():
+                            try:
+                                convert([link], out, per_file, limits=self.limits, scanned=True)
+                            except RecalcError as exc:
+                                results[k] = RecalcError(f"{chunk[k]}: {exc}")
                 for k, link in linked.items():
                     converted = out / link.name
+                    if k in results:
+                        continue
                     if not converted.exists():
                         results[k] = RecalcError(f"{chunk[k]}: {failed or 'LibreOffice did not convert it'}")
                         continue

@@ -26,6 +26,10 @@ def read_table(source, chunk_rows: int = CHUNK_ROWS, encoding: str | None = None
         return (frame.iloc[start:start + chunk_rows] for start in range(0, len(frame), chunk_rows))
     path = Path(source)
     if not path.is_file():
+        if path.is_dir():
+            raise TableError(f"scenario table {path} is a folder; give the .csv, .txt or .xlsx file in it")
+        if path.exists():   # a pipe or a device would be read without end, or once and lost
+            raise TableError(f"scenario table {path} is not a regular file; save the table to a file and give that")
         raise TableError(f"scenario table not found: {path}")
     suffix = path.suffix.lower()
     if suffix in XLSX_SUFFIXES:

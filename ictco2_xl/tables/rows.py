@@ -58,7 +58,7 @@ def plan(chunk: pd.DataFrame, default_model: str | None, default_fs: str) -> tup
             hint = did_you_mean(model_text, all_models()) if model_text else ""
             rule = ("is required (a 'model' column or --model)" if not model_text else
                     f"is not a model{hint}" if hint else f"must be one of the models ({', '.join(all_models())})")
-            records.append({**base, "message": f"row {row}, column model: {rule}, got {model_text!r}"})
+            records.append({**base, "message": f"row {row}, column model: {rule}, got {_show(model_text)}"})
             continue
         if fs_errors[fs_text]:
             records.append({**base, "model": model.id, "message": f"row {row}, column factor_set: {fs_errors[fs_text]}"})

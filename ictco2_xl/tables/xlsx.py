@@ -34,7 +34,22 @@ def check_xlsx_package(path: Path) -> None:
                     raise TableError(f"{path.name}: declared uncompressed size above {MAX_XLSX_BYTES // 2**20} MiB; "
                                      "refusing to read it")
     except zipfile.BadZipFile:
-        raise TableError(f"{path.name}: not a valid .xlsx file (not a zip package)") from None
+        raise TableError(f"{path.name}: not a valid .xlsx file ({_what_it_is(path)})") from None
+
+
+def _what_it_is(path: Path) -> str:
+    """What a file that is no zip package seems to be, when that is easy to tell."""
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    if not head:
+        return "the file is empty"
+    try:
+        text = head.decode("utf-8-sig")[:-4]     # a character cut at the end is fine
+    except UnicodeDecodeError:
+        text = ""
+    if text and all(ch.isprintable() or ch in "\r\n\t" for ch in text):
+        return "it is text, a CSV saved with an .xlsx name? give it a .csv name, or save it from Excel as .xlsx"
+    return "not a zip package"
 
 
 def _read_xlsx(path: Path) -> tuple[list[str], list]:

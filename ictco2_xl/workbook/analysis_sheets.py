@@ -160,7 +160,8 @@ def uncertainty_sheet(wb, ws, b) -> None:
     primary = model.step(model.primary)
     paragraph(ws, 1, f"{model.title}: how much the {_lower_first(primary.label)} moves when one input moves over its "
                      "documented range", 1, 13, TITLE_FONT)
-    paragraph(ws, 2, "Ranges at the report case (ictco2_xl.uncertainty; `ictco2-xl uncertainty` draws all of them "
+    case = "the model file's defaults" if model.kind == "user" else "the report case"
+    paragraph(ws, 2, f"Ranges at {case} (ictco2_xl.uncertainty; `ictco2-xl uncertainty` draws all of them "
                      "at once). Result at low / high: the whole model with that input at the end of its range and "
                      "the others from the Inputs sheet (live formulas). Largest swing first.", 1, 13, NOTE_FONT)
     centre = layout.uncertainty_centre
@@ -168,7 +169,7 @@ def uncertainty_sheet(wb, ws, b) -> None:
     put_text(ws, centre.row, 1, with_unit("Central result", primary.unit), BOLD)
     put_number(ws, centre.row, centre.col, f"={centre.formula}", fmt, BOLD)
     header_row(ws, UNCERTAINTY_TOP - 1, [
-        "Input", "Meaning", "Unit", "Value (report case)", "Distribution", "Low", "High", "Peak / mean", "Reason",
+        "Input", "Meaning", "Unit", "Value (default)" if model.kind == "user" else "Value (report case)", "Distribution", "Low", "High", "Peak / mean", "Reason",
         *(with_unit(h, primary.unit) for h in ("Result at low", "Result at high", "Change at low", "Change at high"))])
     changes = []
     for r, rec, cells in layout.uncertainty_rows:

@@ -5,6 +5,7 @@ effects, net), and the key inputs with their data quality. Cell positions come f
 from __future__ import annotations
 
 from openpyxl.styles import PatternFill
+from openpyxl.worksheet.pagebreak import Break
 
 from ..core.assessment import (DERIVED, ITEMS, MISSING, SEPARATE_REPORTING, completeness, input_quality,
                                net_definition)
@@ -102,5 +103,7 @@ def assessment_sheet(wb, ws, b) -> None:
             _formula(ws, b, cell, inp.unit, is_input=True)
             put_text(ws, cell.row, 6, display_unit(inp.unit))
     ws.freeze_panes = f"A{ASSESSMENT_TOP}"
-    finish(ws, b.by_sheet.get(ASSESSMENT), header_rows=(ASSESSMENT_TOP - 1, ASSESSMENT_TOP - 1),
-           fixed={1: 30, 2: 14, 3: 60, 4: 18})
+    # Three tables, each with its own header: a repeated print header would put the record's header over
+    # the key inputs, so none repeats; the net effect and key inputs start a page of their own instead.
+    ws.row_breaks.append(Break(id=first_net_row - 3))
+    finish(ws, b.by_sheet.get(ASSESSMENT), fixed={1: 30, 2: 14, 3: 60, 4: 18})

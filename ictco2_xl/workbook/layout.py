@@ -356,37 +356,39 @@ class TemplateLayout:
             grid_values = np.broadcast_to(m.run(given, self.factor_set, blank_as_default=True).primary,
                                           (n, len(g.years), len(g.axis_values)))
         out = {}
-        for cell in self.cells:
-            kind = cell.source[0]
-            if kind in ("input", "step"):
-                v = env[cell.source[1]]
-            elif kind == "series":
-                v = m.input(cell.source[1]).default.at(env["target_year"])
-            elif kind == "grid":
-                v = grid_values[:, cell.source[1], cell.source[2]]
-            elif kind == "expr":
-                with np.errstate(all="ignore"):
+        # A step without a finite value (inf - inf, 0 * inf) is expected here: the cell caches the spreadsheet's
+        # error for it (see error_codes); numpy's warnings about it would only be noise on stderr.
+        with np.errstate(all="ignore"):
+            for cell in self.cells:
+                kind = cell.source[0]
+                if kind in ("input", "step"):
+                    v = env[cell.source[1]]
+                elif kind == "series":
+                    v = m.input(cell.source[1]).default.at(env["target_year"])
+                elif kind == "grid":
+                    v = grid_values[:, cell.source[1], cell.source[2]]
+                elif kind == "expr":
                     v = cell.source[1].evaluate(env)
-            elif kind in ("swing", "swing_change"):
-                _, name, bound = cell.source
-                v = m.run({**columns, name: bound}, self.factor_set, blank_as_default=True).primary
-                if kind == "swing_change":
-                    v = v - env[m.primary]
-            elif kind == "check":
-                v = self._check_value(cell.source, env, n)
-            elif kind == "figure":
-                c = FIGURES[cell.source[1]].compute
-                v = env[c.output or m.primary] * c.scale
-            elif kind == "diff":
-                _, what, key, report = cell.source
-                if what == "figure":
-                    c = FIGURES[key].compute
-                    v = env[c.output or m.primary] * c.scale - report
+                elif kind in ("swing", "swing_change"):
+                    _, name, bound = cell.source
+                    v = m.run({**columns, name: bound}, self.factor_set, blank_as_default=True).primary
+                    if kind == "swing_change":
+                        v = v - env[m.primary]
+                elif kind == "check":
+                    v = self._check_value(cell.source, env, n)
+                elif kind == "figure":
+                    c = FIGURES[cell.source[1]].compute
+                    v = env[c.output or m.primary] * c.scale
+                elif kind == "diff":
+                    _, what, key, report = cell.source
+                    if what == "figure":
+                        c = FIGURES[key].compute
+                        v = env[c.output or m.primary] * c.scale - report
+                    else:
+                        v = grid_values[(slice(None), *key)] - report
                 else:
-                    v = grid_values[(slice(None), *key)] - report
-            else:
-                v = cell.source[1]
-            out[(cell.sheet, cell.ref)] = full(v)
+                    v = cell.source[1]
+                out[(cell.sheet, cell.ref)] = full(v)
         return out
 
     def difference_scales(self, values: dict) -> dict[tuple[str, str], float]:

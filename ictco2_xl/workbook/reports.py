@@ -16,6 +16,7 @@ import pandas as pd
 from .. import __version__
 from ..core.errors import ICTCO2Error, MissingDependency
 from ..core.factors import FACTOR_KEYS, get_factor_set
+from .formats import display_unit
 
 
 class WorkbookError(ICTCO2Error):
@@ -151,7 +152,7 @@ def restatement_workbook(table: pd.DataFrame, path, factor_set=None) -> Path:
     chart = BarChart()
     chart.type = "bar"  # horizontal: one bar per case, readable labels
     chart.title = chart_title(f"Change with '{name}' factors against the report's own")
-    chart.y_axis.title = chart_title("change", 10)
+    chart.y_axis.title = chart_title(f"change with '{name}' factors", 10)
     chart.y_axis.number_format = "0%"
     chart.y_axis.majorGridlines = None
     chart.x_axis.scaling.orientation = "maxMin"  # first case on top, as in the table
@@ -166,9 +167,9 @@ def restatement_workbook(table: pd.DataFrame, path, factor_set=None) -> Path:
     chart.height, chart.width = 7 + 0.45 * len(frame), 17
     # A worksheet, not a chartsheet: LibreOffice draws charts on chartsheets at a tiny size.
     sheet = wb.create_sheet("Change chart")
-    write_lines(sheet, [f"Change per case with factor set '{name}', against the report's own factors"], width=12)
+    write_lines(sheet, [f"Change per case with factor set '{name}', against the report's own factors"], width=9)
     sheet.add_chart(chart, "A3")
-    finish(sheet, one_page=True, rules=False, fixed={c: 8.43 for c in range(1, 10)})   # portrait: a tall chart
+    finish(sheet, one_page=True, rules=False, fixed={c: 8.0 for c in range(1, 10)})   # portrait: a tall chart
 
     _factor_sheet(wb.create_sheet("Factors"), fs)
     return _save(wb, path)
@@ -270,9 +271,19 @@ def _completeness_sheet(ws, report) -> None:
     columns = [Column("model", "model"), Column("kind", "kind"), *(Column(i.key, i.label) for i in ITEMS),
                Column("present", "present"), Column("net_t", "net effect", unit_from="unit"),
                Column("net_p5", "net P5", unit_from="unit"), Column("net_p95", "net P95", unit_from="unit"),
-               Column("unit", "unit"), Column("net_basis", "net", wrap=True),
+               Column("shown_unit", "unit"), Column("net_basis", "net", wrap=True),
                Column("missing", "missing items", wrap=True)]
-    write_table(ws, report.completeness, columns, next_row + 1)
+    # the unit as the templates print it ('ratio', not '1'); the numbers' formats still follow the unit itself
+    frame = report.completeness.assign(shown_unit=report.completeness["unit"].map(display_unit))
+    head = write_table(ws, frame, columns, next_row + 1)
+    # Each status in the Assessment sheet's colours, so the matrix reads at a glance, on paper too.
+    from ..core.assessment import DERIVED, MISSING, PRESENT
+    from .sheets import FAIL_FILL, OK_FILL, WARN_FILL
+    fills = {PRESENT: OK_FILL, DERIVED: WARN_FILL, MISSING: FAIL_FILL}
+    for row in ws.iter_rows(min_row=head + 1, min_col=3, max_col=2 + len(ITEMS)):
+        for cell in row:
+            if cell.value in fills:
+                cell.fill = fills[cell.value]
 
 
 __all__ = ["restatement_workbook", "net_workbook", "write_table", "write_lines", "Column", "WorkbookError",

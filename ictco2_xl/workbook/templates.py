@@ -122,7 +122,7 @@ def _about(wb, ws, b: Build):
     fs = b.factors
     rows = [
         ("What it computes", model.description),
-        ("Report section", model.section),
+        ("Defined in" if model.kind == "user" else "Report section", model.section),
         ("Model id", model.id),
         ("Worksheet functions", ", ".join(f"={f.name}()" for f in model.worksheet_functions())),
         ("Factor set", f"{fs.name}: {fs.description}"),
@@ -148,7 +148,7 @@ def _about(wb, ws, b: Build):
     key = [(INPUT_FONT, INPUT_FILL, "Blue on yellow: an input you may change (unlocked)"),
            (font(), None, "Black: a formula (locked; sheets are protected without a password: Review > "
                           "Unprotect Sheet to edit)"),
-           (PRINTED_FONT, None, "Grey: a figure as the report prints it"),
+           *(() if model.kind == "user" else ((PRINTED_FONT, None, "Grey: a figure as the report prints it"),)),
            (HEADER_FONT, HEADER_FILL, "White on blue: a table header"),
            (OK_FONT, OK_FILL, "Green: a check passes"),
            (FAIL_FONT, FAIL_FILL, "Red: a check fails (see the Checks sheet)")]
@@ -267,13 +267,17 @@ def _results(wb, ws, b: Build):
         put_number(ws, cell.row, VALUE_COL, f"={cell.formula}", b.step_format(step.name), style)
         put_text(ws, cell.row, 4, display_unit(step.unit))
     hr = layout.figure_header_row
+    if model.kind == "user":    # no table to head: one line says why
+        paragraph(ws, hr - 1, "A model from a file: the report prints no figures for it, so there is nothing to "
+                              "compare the results with.", 1, 4, NOTE_FONT)
+        finish(ws, b.by_sheet.get(RESULTS), header_rows=(1, 1), max_width=40)
+        return
     paragraph(ws, hr - 1, "The report's printed figures for this case (reconciliation: `ictco2-xl reconcile`)",
               1, 8, BOLD)
     header_row(ws, hr, ["Figure", "Unit", "Description", "Recomputed (live)", "Report printed",
                         "Difference (live − printed)", "Status (report case)", "Note"])
     if not layout.figures:
-        paragraph(ws, hr + 1, "A model from a file: the report has no figures for it." if model.kind == "user"
-                  else "The report prints no figure for exactly this case.", 1, 8, NOTE_FONT)
+        paragraph(ws, hr + 1, "The report prints no figure for exactly this case.", 1, 8, NOTE_FONT)
     for live, fig, extra in layout.figures:
         r = live.row
         fmt = result_format(fig.unit, b.value(live), float(fig.report_value))

@@ -15,8 +15,10 @@ All in one run, on --files filled workbooks (random in-range inputs, the batch t
    saved copies read back, openpyxl facts), and one soffice process per file over --single files. Start-up
    (soffice over UNO ready) is timed apart from the per-file cost.
 
-Each timing is the median of --rounds rounds with its range. Results are checked in every round: every
-report of every path must be clean, the old and new paths must compare the same number of cells, and the
+The contenders of 2. and of 3. are timed in the same rounds, one after the other in an order that rotates
+from round to round (wall clock: LibreOffice works in other processes), and each ratio is taken within a
+round; every time and ratio is the median of --rounds rounds with its range [min-max]. Results are checked
+in every round: every report of every path must be clean, the old and new paths must compare the same number of cells, and the
 primary result of every workbook must agree between the python engine, LibreOffice and the Python model.
 Targets: python verify >= 5x and LibreOffice verify >= 2x faster than the previous paths; a miss is
 reported, not an error (the machine is shared, timings are noisy).
@@ -34,6 +36,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))   # measure this working tree, whatever is installed
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import timing  # noqa: E402
 
 import numpy as np  # noqa: E402
 
@@ -124,9 +128,27 @@ def timed(fn, rounds: int):
     return statistics.median(times), min(times), max(times), result
 
 
+def interleaved(contenders: dict, rounds: int, check) -> dict[str, list[float]]:
+    """Wall seconds of each contender in each round (order rotated per round); ``check(name, result)``
+    is called on every result."""
+    names = list(contenders)
+    times: dict[str, list[float]] = {n: [] for n in names}
+    for r in range(rounds):
+        for name in names[r % len(names):] + names[:r % len(names)]:
+            start = time.perf_counter()
+            result = contenders[name]()
+            times[name].append(time.perf_counter() - start)
+            check(name, result)
+    return times
+
+
 def show(label: str, med: float, lo: float, hi: float, n: int) -> float:
     print(f"  {label:58s} {1000 * med / n:8.1f} ms/file  (range {1000 * lo / n:.1f}-{1000 * hi / n:.1f}, {n} files)")
     return med / n
+
+
+def show_times(label: str, times: list[float], n: int) -> float:
+    return show(label, statistics.median(times), min(times), max(times), n)
 
 
 def assert_clean(reports, label: str) -> None:
@@ -185,22 +207,32 @@ def main():
         def cold():
             fe._SHARED.clear()        # a fresh process: no template loaded yet
             return check(paths, "python")
-        first = timed(cold, args.rounds)
-        warm = timed(lambda: check(paths, "python"), args.rounds)     # templates stay loaded in the process
-        old = timed(lambda: previous_python_check(paths), args.rounds)
-        direct = timed(lambda: formulas_directly(paths), max(1, args.rounds - 1))
-        for result, label in ((first, "cold"), (warm, "warm"), (old, "previous")):
-            assert_clean(result[3], label)
-        assert [r.cells for r in warm[3]] == [r.cells for r in old[3]], "the paths compared different cells"
-        t_warm = show("today, per file once each template is loaded", *warm[:3], n)
-        t_cold = show(f"today, cold: {len(MIXED)} templates loaded, then the rest", *first[:3], n)
-        print(f"  {'  = one-off start-up':58s} {first[0] - n * t_warm:8.2f} s, then {1000 * t_warm:.1f} ms per file")
-        t_old = show("previous: openpyxl + formulas loading every file", *old[:3], n)
-        t_direct = show("formulas used directly (load + calculate, no checks)", *direct[:3], n)
-        ratio = t_old / t_warm
-        print(f"  per file, today is {ratio:.1f}x faster than the previous path (target {TARGET_PYTHON:g}x: "
-              f"{'met' if ratio >= TARGET_PYTHON else 'MISSED'}); cold over {n} files {t_old / t_cold:.1f}x; "
-              f"{t_direct / t_warm:.1f}x faster than formulas loading each file")
+        check(paths, "python")        # load the templates once for the warm path
+        cells: dict[str, list] = {}
+
+        def checked(name, reports):
+            if name != "direct":
+                assert_clean(reports, name)
+                cells.setdefault(name, [r.cells for r in reports])
+                assert [r.cells for r in reports] == cells[name], f"{name}: different cells from round to round"
+        t = interleaved({"warm": lambda: check(paths, "python"), "cold": cold,
+                         "previous": lambda: previous_python_check(paths),
+                         "direct": lambda: formulas_directly(paths)}, args.rounds, checked)
+        assert cells["warm"] == cells["previous"] == cells["cold"], "the paths compared different cells"
+        t_warm = show_times("today, per file once each template is loaded", t["warm"], n)
+        show_times(f"today, cold: {len(MIXED)} templates loaded, then the rest", t["cold"], n)
+        startup = [c - w for c, w in zip(t["cold"], t["warm"])]    # within a round: loading the templates
+        print(f"  {'  = one-off start-up (cold - warm, per round)':58s} {timing.spread(startup, '{:.1f}')} s, then "
+              f"{1000 * t_warm:.1f} ms per file" + ("  (noise exceeds the start-up in some round)"
+                                                    if min(startup) <= 0 else ""))
+        show_times("previous: openpyxl + formulas loading every file", t["previous"], n)
+        show_times("formulas used directly (load + calculate, no checks)", t["direct"], n)
+        ratio = timing.ratios(t["previous"], t["warm"])
+        print(f"  per file, today is {timing.spread(ratio, '{:.1f}')}x faster than the previous path (target "
+              f"{TARGET_PYTHON:g}x: {'met' if timing.median(ratio) >= TARGET_PYTHON else 'MISSED'}); cold over {n} "
+              f"files {timing.spread(timing.ratios(t['previous'], t['cold']), '{:.1f}')}x; "
+              f"{timing.spread(timing.ratios(t['direct'], t['warm']), '{:.1f}')}x faster than formulas loading "
+              "each file (ratios within a round, median [min-max])")
         python_values = dict(fe.shared_engine().recalculate_each(paths))
         if args.skip_libreoffice or soffice.soffice_path() is None:
             why = "" if args.skip_libreoffice else f" (not installed: {soffice.INSTALL_HINT})"
@@ -213,21 +245,24 @@ def main():
         startup = time.perf_counter() - start
         list(session.values_each(paths[:10]))    # warm: first documents load LibreOffice's filters
         print(f"  one-off: {session.started} soffice process(es) started over UNO: {startup:.2f} s")
-        with libreoffice.keep_alive():
-            libreoffice._SHARED["session"] = session      # check() uses this warm session
-            new = timed(lambda: check(paths, "libreoffice"), args.rounds)
-        session.close()
-
         def previous():
             with tempfile.TemporaryDirectory(prefix="bench-lo-") as out:
                 return previous_libreoffice_check(paths, Path(out))
-        old = timed(previous, args.rounds)
-        assert_clean(new[3], "today (libreoffice)")
-        assert_clean(old[3], "previous (libreoffice)")
-        assert [r.cells for r in new[3]] == [r.cells for r in old[3]], "the paths compared different cells"
-        t_new = show(f"today: UNO, {libreoffice.WORKERS} soffice kept running, values over UNO", *new[:3], n)
-        t_old = show(f"previous: soffice --convert-to, {soffice.CHUNK} files per call, copies read back",
-                     *old[:3], n)
+        cells = {}
+
+        def checked(name, reports):
+            assert_clean(reports, f"{name} (libreoffice)")
+            cells.setdefault(name, [r.cells for r in reports])
+            assert [r.cells for r in reports] == cells[name], f"{name}: different cells from round to round"
+        with libreoffice.keep_alive():
+            libreoffice._SHARED["session"] = session      # check() uses this warm session
+            t = interleaved({"today": lambda: check(paths, "libreoffice"), "previous": previous}, args.rounds,
+                            checked)
+        session.close()
+        assert cells["today"] == cells["previous"], "the paths compared different cells"
+        t_new = show_times(f"today: UNO, {libreoffice.WORKERS} soffice kept running, values over UNO", t["today"], n)
+        show_times(f"previous: soffice --convert-to, {soffice.CHUNK} files per call, copies read back",
+                   t["previous"], n)
         single = paths[:args.single]
 
         def one_per_file():
@@ -236,10 +271,10 @@ def main():
                     soffice.convert([p], out)
         once = timed(one_per_file, 1)
         t_single = show("one soffice --convert-to process per file", *once[:3], len(single))
-        ratio = t_old / t_new
-        print(f"  today is {ratio:.1f}x faster than the previous path (target {TARGET_LIBREOFFICE:g}x: "
-              f"{'met' if ratio >= TARGET_LIBREOFFICE else 'MISSED'}), {t_single / t_new:.0f}x faster than one "
-              "process per file")
+        ratio = timing.ratios(t["previous"], t["today"])
+        print(f"  today is {timing.spread(ratio, '{:.1f}')}x faster than the previous path (ratios within a round; "
+              f"target {TARGET_LIBREOFFICE:g}x: {'met' if timing.median(ratio) >= TARGET_LIBREOFFICE else 'MISSED'}), "
+              f"{t_single / t_new:.0f}x faster than one process per file (timed once, after the rounds)")
         lo_values = dict(libreoffice.recalculate_each(paths))
         worst = 0.0
         for p in paths:

@@ -3,7 +3,9 @@ the alternatives a user would otherwise write.
 
     python tests/benchmarks/bench_usermodels.py [--rows 1000000] [--rounds 7]
 
-Prints medians of repeated rounds with their spread (min-max), and ratios measured in the same run:
+Contenders are timed in the same interleaved rounds (timing.py: CPU seconds of the process, the order
+rotated per round) and every ratio is taken within a round; printed as median [min-max] over the rounds.
+Results are checked equal before timing.
 - loading (parse and check) a model file, against parsing its TOML alone;
 - ``Model.run`` of the remote-meter-reading example over N rows, against the same equations hand-written
   in numpy;
@@ -13,31 +15,28 @@ Prints medians of repeated rounds with their spread (min-max), and ratios measur
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
+import sys
 import tomllib
 from pathlib import Path
 
 import numpy as np
 
-import ictco2_xl as ix
-from ictco2_xl.core.modelfile import parse_model_text
-from ictco2_xl.excel.usermodels import all_functions
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import timing  # noqa: E402
+
+import ictco2_xl as ix  # noqa: E402
+from ictco2_xl.core.modelfile import parse_model_text  # noqa: E402
+from ictco2_xl.excel.usermodels import all_functions  # noqa: E402
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "workbooks" / "models" / "remote_meter_reading.toml"
 
 
-def timed(fn, rounds: int) -> tuple[float, float, float]:
-    times = []
-    for _ in range(rounds):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), min(times), max(times)
-
-
-def show(label: str, t: tuple[float, float, float], unit: str = "ms", scale: float = 1e3) -> None:
-    print(f"  {label:<52} {t[0] * scale:9.2f} {unit} (spread {t[1] * scale:.2f}-{t[2] * scale:.2f})")
+def compare(label_a: str, label_b: str, a, b, rounds: int, ratio: str, unit: str = "ms", scale: float = 1e3) -> None:
+    """Time ``a`` and ``b`` in the same interleaved rounds; print both and the ratio b / a per round."""
+    t = timing.rounds({"a": a, "b": b}, rounds)
+    for label, key in ((label_a, "a"), (label_b, "b")):
+        print(f"  {label:<52} {timing.spread([x * scale for x in t[key]])} {unit}")
+    print(f"  ratio {ratio}: {timing.spread(timing.ratios(t['b'], t['a']))}x")
 
 
 def main(argv=None) -> None:
@@ -47,12 +46,11 @@ def main(argv=None) -> None:
     args = ap.parse_args(argv)
     text = EXAMPLE.read_text(encoding="utf-8")
 
-    print("Loading a model file")
-    toml_only = timed(lambda: tomllib.loads(text), args.rounds * 5)
-    load = timed(lambda: parse_model_text(text, EXAMPLE.name), args.rounds * 5)
-    show("tomllib.loads alone", toml_only)
-    show("parse_model_text (parse, check, build the Model)", load)
-    print(f"  ratio load / TOML parse: {load[0] / toml_only[0]:.1f}x")
+    print(f"bench_usermodels: {args.rounds} interleaved rounds, median [min-max]; {timing.machine()}")
+    print("\nLoading a model file")
+    compare("tomllib.loads alone", "parse_model_text (parse, check, build the Model)",
+            lambda: tomllib.loads(text), lambda: parse_model_text(text, EXAMPLE.name), args.rounds * 5,
+            "load / TOML parse")
 
     model = ix.load_model(EXAMPLE)
     fs = ix.get_factor_set("report")
@@ -71,27 +69,25 @@ def main(argv=None) -> None:
 
     np.testing.assert_allclose(by_model()["net_t"], by_hand()[2], rtol=1e-12)
     print(f"\nOne run over {args.rows:,} rows (every step)")
-    hand, run = timed(by_hand, args.rounds), timed(by_model, args.rounds)
-    show("hand-written numpy", hand)
-    show("Model.run of the model file", run)
-    print(f"  ratio model / numpy: {run[0] / hand[0]:.2f}x")
+    compare("hand-written numpy", "Model.run of the model file", by_hand, by_model, args.rounds,
+            "model / numpy")
 
     functions = all_functions()
     rows = 100_000
     grid_values = np.column_stack([meters[:rows], km[:rows]]).tolist()
     own_function = functions["METER_READING_REDUCTION"]
     run_function = functions["ICTCO2_RUN"]
-    col_meters, col_km = [[v] for v in meters[:rows]], [[v] for v in km[:rows]]
+    # Python floats, as xlwings passes a range (iterating an array would give numpy scalars)
+    col_meters, col_km = [[v] for v in meters[:rows].tolist()], [[v] for v in km[:rows].tolist()]
     args_own = (col_meters, None, col_km)
     print(f"\nWorksheet calls over {rows:,} rows (values as ranges)")
-    own = timed(lambda: own_function(*args_own), args.rounds)
-    generic = timed(lambda: run_function("remote_meter_reading", "avoided_t", [["meters", "km_per_reading"]],
-                                         grid_values), args.rounds)
     assert np.allclose(np.array(own_function(*args_own), float), np.array(run_function(
         "remote_meter_reading", "avoided_t", [["meters", "km_per_reading"]], grid_values), float))
-    show("=METER_READING_REDUCTION(meters, , km)", own)
-    show("=ICTCO2_RUN(model, output, names, values)", generic)
-    print(f"  ratio ICTCO2_RUN / own function: {generic[0] / own[0]:.2f}x")
+    compare("=METER_READING_REDUCTION(meters, , km)", "=ICTCO2_RUN(model, output, names, values)",
+            lambda: own_function(*args_own),
+            lambda: run_function("remote_meter_reading", "avoided_t", [["meters", "km_per_reading"]], grid_values),
+            args.rounds, "ICTCO2_RUN / own function")
+    print(f"\n{timing.load()}")
 
 
 if __name__ == "__main__":

@@ -231,6 +231,11 @@ def _printed(sol: Solution, model: Model, case: dict) -> dict:
                 printed_figures="; ".join(f"{f.figure_id}: {f.report_value} {f.unit}" for f, _ in figures + factors))
 
 
+def _default_case(model) -> str:
+    """What a row at the model's defaults is: the report's case, or the defaults of the user's model file."""
+    return "model file's defaults" if model.kind == "user" else "report case"
+
+
 def net_report(factor_set=None, draws: int | None = uncertainty.DEFAULT_DRAWS,
                seed: int = uncertainty.DEFAULT_SEED) -> NetReport:
     """Net effects of every solution; with ``draws`` also P5-P95 of gross and net over the input ranges."""
@@ -248,7 +253,7 @@ def net_report(factor_set=None, draws: int | None = uncertainty.DEFAULT_DRAWS,
             p = _parts(sol, model, res)
             gross, own, net = float(p.gross), float(p.own), float(p.net)
             row = dict(solution=sol.key, title=sol.title, scope=sol.scope,
-                       case=", ".join(f"{v:g}" for v in case.values()) or "report case", model=model.id,
+                       case=", ".join(f"{v:g}" for v in case.values()) or _default_case(model), model=model.id,
                        reported_t=float(p.reported), gross_t=gross, own_t=own,
                        rebound_t=float(p.rebound) if sol.rebound else np.nan, net_t=net,
                        enablement_ratio=gross / own if own_name else np.nan,

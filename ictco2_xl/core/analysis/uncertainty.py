@@ -86,12 +86,26 @@ def prepare(model, overrides: Mapping | None = None, factor_set=None) -> Case:
         if dist is None or (dist.is_fixed and dist.value is None):
             continue
         centre = float(np.ravel(base.inputs[inp.name])[0])
+        if inp.name in dists:
+            _refuse_beyond_valid_range(model, inp, dists[inp.name], centre)
         drawn[inp.name] = resolve(inp, dist, centre, "override" if inp.name in dists else "definition")
     fixed_now = {n: d.centre for n, d in drawn.items() if d.kind == "fixed"}
     if fixed_now:  # fixed values from distributions change the deterministic case
         values = {**values, **fixed_now}
         base = model.run(values, fs)
     return Case(model, fs, values, {n: d for n, d in drawn.items() if d.kind != "fixed"}, base)
+
+
+def _refuse_beyond_valid_range(model: Model, inp, dist: Distribution, centre: float) -> None:
+    """A range given for this run must lie within the input's valid range: clipping it, as the definitions'
+    own ranges are clipped, would silently draw from another range than the one asked for. (An end may touch
+    an open bound: draws land inside it.)"""
+    scale = centre if dist.relative else 1.0
+    ends = [v * scale for v in (dist.low, dist.high, dist.mode, dist.mean, dist.value) if v is not None]
+    b = inp.bounds
+    if any((b.lo is not None and v < b.lo) or (b.hi is not None and v > b.hi) or not np.isfinite(v) for v in ends):
+        raise InputError(model.id, inp.name, dist.describe(), "", message=f"{model.id}: {inp.name}: the range "
+                         f"{dist.describe()} goes beyond the input's valid range ({inp.name} {b.rule()})")
 
 
 def ranges(model, overrides: Mapping | None = None, factor_set=None) -> pd.DataFrame:
