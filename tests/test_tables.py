@@ -229,3 +229,25 @@ def test_xlsx_with_a_wrong_stored_dimension_is_read_whole(tmp_path):
             z.writestr(name, data)
     chunk = next(read_table(tmp_path / "dim.xlsx"))
     assert list(chunk.index) == [2, 3] and list(chunk["hours_before"]) == [100, 200]
+
+
+def test_an_encrypted_workbook_is_named_encrypted_whatever_its_size(tmp_path):
+    """The OLE directory that says 'EncryptedPackage' may sit anywhere, also beyond the size limit or across
+    the reader's chunks: the message says encrypted, not '.xls or another OLE file'."""
+    from ictco2_xl.tables.common import MAX_XLSX_BYTES, TableError
+    from ictco2_xl.tables.xlsx import _contains, check_xlsx_package
+    marker = "EncryptedPackage".encode("utf-16-le")
+    big = tmp_path / "big.xlsx"
+    with open(big, "wb") as fh:   # sparse: cheap to make, read like a real file
+        fh.write(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+        fh.seek(MAX_XLSX_BYTES + 12345)
+        fh.write(marker)
+    with pytest.raises(TableError, match="is encrypted"):
+        check_xlsx_package(big)
+    across = tmp_path / "across.bin"
+    across.write_bytes(b"x" * (1024 - 5) + marker + b"y" * 100)
+    assert _contains(across, marker, chunk=1024) and not _contains(across, b"absent", chunk=1024)
+    legacy = tmp_path / "old.xls.xlsx"
+    legacy.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 5000)
+    with pytest.raises(TableError, match="Excel 97-2003"):
+        check_xlsx_package(legacy)

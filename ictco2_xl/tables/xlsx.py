@@ -16,8 +16,7 @@ def check_xlsx_package(path: Path) -> None:
     with path.open("rb") as fh:
         head = fh.read(8)
     if head.startswith(_CFB_MAGIC):
-        data = path.read_bytes() if path.stat().st_size <= MAX_XLSX_BYTES else b""
-        if "EncryptedPackage".encode("utf-16-le") in data:
+        if _contains(path, "EncryptedPackage".encode("utf-16-le")):
             raise TableError(f"{path.name} is encrypted (password-protected): save a copy without a password "
                              "(File > Info > Protect Workbook > Encrypt with Password, empty) and use that")
         raise TableError(f"{path.name} is an Excel 97-2003 workbook (.xls) or another OLE file, not .xlsx: save it "
@@ -35,6 +34,17 @@ def check_xlsx_package(path: Path) -> None:
                                      "refusing to read it")
     except zipfile.BadZipFile:
         raise TableError(f"{path.name}: not a valid .xlsx file ({_what_it_is(path)})") from None
+
+
+def _contains(path: Path, marker: bytes, chunk: int = 1 << 20) -> bool:
+    """Whether the file holds ``marker``, read in chunks (an OLE file's directory may sit anywhere in it)."""
+    tail = b""
+    with path.open("rb") as fh:
+        while block := fh.read(chunk):
+            if marker in tail + block:
+                return True
+            tail = block[-(len(marker) - 1):]
+    return False
 
 
 def _what_it_is(path: Path) -> str:
