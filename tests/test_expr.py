@@ -109,3 +109,12 @@ def test_every_model_equation_gives_the_bits_of_plain_numpy_and_writes_into_an_a
                 assert np.array_equal(out, got, equal_nan=True), (model.id, step.name)
             checked += 1
     assert checked > 150  # every step of every bundled model
+
+
+def test_parsing_a_hostile_equation_warns_nothing(recwarn):
+    """Python's parser warns about an escape sequence in a string; a refused equation says it once, in its error."""
+    from ictco2_xl.core.errors import DefinitionError
+    from ictco2_xl.core.expr import Expression
+    with pytest.raises(DefinitionError):
+        Expression("'\\#' + a")
+    assert not [w for w in recwarn if issubclass(w.category, (SyntaxWarning, DeprecationWarning))]

@@ -160,6 +160,7 @@ class Expression:
         try:
             with warnings.catch_warnings():  # e.g. "invalid decimal literal": the error below says it once
                 warnings.simplefilter("ignore", SyntaxWarning)
+                warnings.simplefilter("ignore", DeprecationWarning)   # "invalid escape sequence" (Python 3.11)
                 tree = ast.parse(self.source, mode="eval")
         except SyntaxError as exc:
             raise DefinitionError(f"cannot parse equation {_clip(self.source)!r}: {exc.msg}") from None
