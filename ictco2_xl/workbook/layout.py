@@ -14,6 +14,7 @@ from ..core.analysis.reconciliation import FIGURES, ModelFigure
 from ..core.assessment import ITEMS, key_inputs, named, net_definition
 from ..core.definitions import Derived, Input, YearSeries
 from ..core.model import Model
+from ..core.nonfinite import MIN_NORMAL
 
 INPUTS, SERIES, DATA, CALC, RESULTS, SCENARIOS, UNCERTAINTY, CHECKS, ABOUT, ASSESSMENT = (
     "Inputs", "Series", "Data", "Calculation", "Results", "Scenarios", "Uncertainty", "Checks", "About",
@@ -409,8 +410,8 @@ class TemplateLayout:
         if what == "bounds":
             inp = self.model.input(source[2])
             v = np.broadcast_to(np.asarray(env[inp.name], float), (n,))
-            # Spreadsheets store numbers below the smallest normal double (2.2e-308) as 0: test what they hold.
-            v = np.where(np.abs(v) < np.finfo(float).tiny, 0.0, v)
+            # Spreadsheets store numbers below the smallest normal double as 0: test what they hold.
+            v = np.where(np.abs(v) < MIN_NORMAL, 0.0, v)
             return (np.isfinite(v) & ~inp.bounds.bad(v)).astype(float)
         if what == "numbers":
             ok = np.ones(n, dtype=bool)
