@@ -49,6 +49,10 @@ def test_python_engine_equals_model_for_defaults_and_random_inputs(mid):
         overrides.update({(c.sheet, c.ref): expected[(c.sheet, c.ref)] for c in layout.cells
                           if c.sheet == "Checks" and c.formula is None})
         assert_matches(layout, expected, book.calculate(overrides), f"{mid} random set {k}")
+    # Calculated by the engine's plans (recalc/pipes.py): exactly what schedula alone gives, cell by cell.
+    assert book._loaded.plan is not None and book._loaded.replayed == RANDOM_SETS
+    from test_recalc_pipes import compare_with_schedula
+    compare_with_schedula(book, overrides)
 
 
 @libreoffice_background_job("libreoffice_results")
