@@ -5,7 +5,8 @@
 All in one run, on --files filled workbooks (random in-range inputs, the batch test's five models in turn):
 
 1. Per template (python engine): formula cells counted as formulas (cells holding a formula), the one-off
-   load into `formulas` and the per-file calculation once loaded.
+   load into `formulas` and the per-file calculation once loaded, by the engine's plans (recalc/pipes.py) and
+   by schedula alone (results checked equal).
 2. ``--verify python``, per workbook: today's path (``check``: one `formulas` engine that loads each distinct
    set of formulas once and computes the other workbooks as overrides, XML read directly) against the previous
    path (openpyxl pass for omitted arguments + `formulas` loading each file + two openpyxl loads to read the
@@ -45,6 +46,7 @@ from ictco2_xl.core.models import MODELS  # noqa: E402
 from ictco2_xl.core.sampling import random_inputs  # noqa: E402
 from ictco2_xl.recalc import check  # noqa: E402
 from ictco2_xl.recalc import formulas_engine as fe  # noqa: E402
+from ictco2_xl.recalc import pipes  # noqa: E402
 from ictco2_xl.recalc import libreoffice, soffice  # noqa: E402
 from ictco2_xl.recalc.check import compare  # noqa: E402
 from ictco2_xl.recalc.errors import ERRORS  # noqa: E402
@@ -162,27 +164,45 @@ def primary(path: Path, values: dict) -> float:
     return values[(cell.sheet, cell.ref)]
 
 
+def values_without_plans(engine: fe.PythonEngine, path: Path) -> dict:
+    """The engine as it was before plans (recalc/pipes.py): a workbook it loads gets no plan, so it and every
+    copy of it are calculated by schedula alone (the load restores each cell's own pipe)."""
+    original = pipes.workbook_plan
+    pipes.workbook_plan = lambda *a, **k: None
+    try:
+        return engine.values(path)
+    finally:
+        pipes.workbook_plan = original
+
+
 def per_template(rounds: int, folder: Path) -> None:
-    print("python engine per template (formula cells = cells holding a formula):")
-    print(f"  {'template':24s} {'formulas':>8s} {'load s (once)':>14s} {'full calc ms':>13s} {'filled copy ms':>15s}")
+    print("python engine per template (formula cells = cells holding a formula; filled copies after the first,\n"
+          "calculated by the engine's plans and, for comparison, by schedula alone):")
+    print(f"  {'template':24s} {'formulas':>8s} {'load s (once)':>14s} {'copy ms, plans':>15s} "
+          f"{'copy ms, schedula':>18s}")
     for mid in MIXED:
         path = TEMPLATES / f"{mid}.xlsx"
         n_formulas = len(scan(path).formulas)
-        engine = fe.PythonEngine()
-        start = time.perf_counter()
-        engine.values(path)
-        load = time.perf_counter() - start
-        book = fe.PythonWorkbook(path)
-        full = timed(book.calculate, rounds)
         copies = make_workbooks(rounds + 2, folder / mid, [mid])
-        engine.values(copies[0])                         # compiles the function for the inputs that vary
-        times = []
+        engine, plain = fe.PythonEngine(), fe.PythonEngine()
+        start = time.perf_counter()
+        engine.values(copies[0])
+        load = time.perf_counter() - start
+        values_without_plans(plain, copies[0])
+        times, plain_times = [], []
         for p in copies[1:]:
             start = time.perf_counter()
-            engine.values(p)
+            planned = engine.values(p)
             times.append(time.perf_counter() - start)
-        print(f"  {mid:24s} {n_formulas:8d} {load:14.2f} {1000 * full[0]:13.1f} {1000 * statistics.median(times):15.1f}"
-              f"  (ranges {1000 * full[1]:.0f}-{1000 * full[2]:.0f}, {1000 * min(times):.0f}-{1000 * max(times):.0f})")
+            start = time.perf_counter()
+            reference = values_without_plans(plain, p)
+            plain_times.append(time.perf_counter() - start)
+            assert planned == reference or all(
+                planned[k] == reference[k] or planned[k] != planned[k] for k in reference), p
+        assert engine.replayed == len(copies) - 1 and plain.replayed == 0
+        print(f"  {mid:24s} {n_formulas:8d} {load:14.2f} {1000 * statistics.median(times):15.1f} "
+              f"{1000 * statistics.median(plain_times):18.1f}  (ranges {1000 * min(times):.0f}-{1000 * max(times):.0f},"
+              f" {1000 * min(plain_times):.0f}-{1000 * max(plain_times):.0f})")
 
 
 def main():
