@@ -3,7 +3,7 @@
 `formulas` compiles every cell's formula into a small schedula ``DispatchPipe`` (a node per operator, function
 and reference) and a workbook into a dispatcher over its cells, and runs both through schedula's dispatcher
 machinery on every calculation: solution objects, a workflow graph with an edge per value, estimation
-bookkeeping. For our templates that bookkeeping is over a third of a calculation. A :class:`Plan` is the order
+bookkeeping. For our templates that bookkeeping is about two thirds of a calculation. A :class:`Plan` is the order
 schedula itself followed, recorded once per loaded workbook (a cell's compiled pipe; the workbook's dispatch of
 its own values): the same function objects called in the same order with the same arguments (the data nodes'
 values, their filters applied, NONE dropped, as schedula passes them). So the results are the engine's; only
