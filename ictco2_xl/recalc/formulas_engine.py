@@ -184,8 +184,13 @@ class _Loaded:
         self.plan, self.replayed = None, 0
         originals = {id(a["function"]): (a["function"], a["function"].func) for a in
                      self.model.dsp.function_nodes.values() if hasattr(a.get("function"), "func")}
-        pipes.speed_up_cells(self.model.dsp)
-        self.plan = pipes.workbook_plan(self.model.dsp, solution)
+        try:
+            pipes.speed_up_cells(self.model.dsp)
+            self.plan = pipes.workbook_plan(self.model.dsp, solution, stop=stop)
+        except DispatcherAbort:
+            raise                  # the time limit
+        except Exception:  # noqa: BLE001 - schedula's internals changed shape: no plan, schedula does it all
+            self.plan = None
         if self.plan is None:      # not exactly schedula's result: schedula it is, cells included
             for wrapper, func in originals.values():
                 wrapper.func = func

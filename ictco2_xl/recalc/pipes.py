@@ -218,7 +218,8 @@ class WorkbookPlan:
         return {k: values[k] for k in self.plan.data}   # data nodes only, as in schedula's solution
 
 
-def workbook_plan(dsp, solution, why: list | None = None) -> WorkbookPlan | None:
+def workbook_plan(dsp, solution, why: list | None = None, stop: threading.Event | None = None
+                  ) -> WorkbookPlan | None:
     """The plan of a workbook's dispatch (``solution``: schedula's run of it with no inputs), checked to give
     the same solution; None when it cannot be planned or gives anything else."""
     defaults = {k: v["value"] for k, v in dsp.default_values.items()}
@@ -232,7 +233,7 @@ def workbook_plan(dsp, solution, why: list | None = None) -> WorkbookPlan | None
     if p is None:
         return None
     replay = WorkbookPlan(p, defaults)
-    got = replay.calculate({})
+    got = replay.calculate({}, stop)
     if got is None or set(got) != set(solution):
         return _refused(why, "the replay does not set the nodes schedula set")
     differ = [k for k in got if not _same(got[k], solution[k])]
