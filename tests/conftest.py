@@ -16,11 +16,11 @@ LibreOffice is shared by the whole test session (issue 10: the suite must stay f
   ``build(folder) -> (paths, extra)`` whose workbooks LibreOffice recalculates in a background thread from
   the start of the session (its own soffice, on the core the single-threaded test run leaves idle), if a
   selected test uses ``fixture_name``. ``background_libreoffice(fixture_name)`` (a session fixture's
-  value: call it) waits and returns ``(extra, {path: values or RecalcError})``. test_recalc.py uses it for
-  its 832 workbooks. Under pytest-xdist (the README's ``-n auto --dist loadfile``: a file's tests run on one worker, so
-  its module fixtures are built once; ``loadgroup`` cannot be used, pytest 9.2 ignores the node ids xdist
-  rewrites for it) each worker has its own shared session, and a job runs, in
-  that session, in the worker whose test first asks for it: the other worker keeps the second core busy.
+  value: call it) waits and returns ``(extra, {path: values or RecalcError})``. test_recalc_libreoffice.py
+  uses it for its 832 workbooks. Under pytest-xdist (the README's ``-n auto --dist loadfile``: a file's tests
+  run on one worker, so its module fixtures are built once; ``loadgroup`` cannot be used, pytest 9.2 ignores
+  the node ids xdist rewrites for it) each worker has its own shared session, and a job runs, in that session,
+  in the worker whose test first asks for it: the other worker keeps the second core busy.
 - ``needs_soffice``: marks (``libreoffice`` marker and a skip with the install hint) for such tests;
   ``with_soffice`` applies them as a decorator.
 """
