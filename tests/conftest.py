@@ -16,11 +16,11 @@ LibreOffice is shared by the whole test session (issue 10: the suite must stay f
   ``build(folder) -> (paths, extra)`` whose workbooks LibreOffice recalculates in a background thread from
   the start of the session (its own soffice, on the core the single-threaded test run leaves idle), if a
   selected test uses ``fixture_name``. ``background_libreoffice(fixture_name)`` (a session fixture's
-  value: call it) waits and returns ``(extra, {path: values or RecalcError})``. test_recalc.py uses it for
-  its 832 workbooks. Under pytest-xdist (the README's ``-n auto --dist loadfile``: a file's tests run on one worker, so
-  its module fixtures are built once; ``loadgroup`` cannot be used, pytest 9.2 ignores the node ids xdist
-  rewrites for it) each worker has its own shared session, and a job runs, in
-  that session, in the worker whose test first asks for it: the other worker keeps the second core busy.
+  value: call it) waits and returns ``(extra, {path: values or RecalcError})``. test_recalc_libreoffice.py
+  uses it for its 832 workbooks. Under pytest-xdist (the README's ``-n auto --dist loadfile``: a file's tests
+  run on one worker, so its module fixtures are built once; ``loadgroup`` cannot be used, pytest 9.2 ignores
+  the node ids xdist rewrites for it) each worker has its own shared session, and a job runs, in that session,
+  in the worker whose test first asks for it: the other worker keeps the second core busy.
 - ``needs_soffice``: marks (``libreoffice`` marker and a skip with the install hint) for such tests;
   ``with_soffice`` applies them as a decorator.
 """
@@ -45,6 +45,28 @@ def with_soffice(test):
     for mark in needs_soffice:
         test = mark(test)
     return test
+
+
+# The slowest files, slowest first. Under pytest-xdist's --dist loadfile (the README's command) a worker takes
+# whole files in collection order as it runs out of work; these start first, so that the run ends with short
+# files on both workers instead of one worker still busy with a long file while the other waits.
+# (pytest_configure turns off xdist's own reordering, by number of tests per file, which put the 2-test file
+# with the 832 LibreOffice recalculations last.)
+SLOWEST_FIRST = ("test_recalc_libreoffice.py", "test_recalc_python.py", "test_batch.py", "test_rendering.py",
+                 "test_usermodels.py", "test_batch_records.py", "test_templates.py", "test_recalc_hostile.py",
+                 "test_cli.py", "test_bad_input.py", "test_properties.py")
+
+
+def pytest_configure(config):
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
+def pytest_collection_modifyitems(items):
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return     # one process: test_recalc_libreoffice.py's job runs in the background meanwhile, best waited for last
+    rank = {name: k for k, name in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))   # stable: each file's tests keep their order
 
 
 def pytest_make_parametrize_id(config, val, argname):

@@ -12,7 +12,7 @@ from ictco2_xl.recalc import PythonWorkbook, RecalcError, pipes
 from ictco2_xl.recalc import formulas_engine as fe
 from ictco2_xl.recalc.limits import Limits
 from ictco2_xl.workbook.layout import TemplateLayout
-from test_recalc import TEMPLATES, assert_matches, filled, random_sets
+from recalc_cases import TEMPLATES, assert_matches, filled, random_sets
 
 
 @contextlib.contextmanager

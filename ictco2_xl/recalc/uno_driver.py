@@ -11,9 +11,10 @@ script there as a subprocess and speaks JSON lines with it over stdin/stdout:
     <- {"ok": true}
     <- {"ok": false, "error": "one line"}                      when a document fails
 
-Each document is loaded hidden and read-only with macros off and links never updated, recalculated in
-full (``calculateAll``; the profile also sets OOXMLRecalcMode=0), then read over UNO (much faster than
-storing a copy and reading it back) or stored in the requested format.
+Each document is loaded read-only with macros off and links never updated, recalculated in full
+(``calculateAll``; the profile also sets OOXMLRecalcMode=0), then read over UNO (much faster than storing a
+copy and reading it back: loaded without a frame or view, with the filter type detection picks) or stored
+in the requested format (loaded in a hidden frame, as printing needs a view).
 Standard library and ``uno`` only: this file must not import ictco2_xl or anything the venv holds.
 """
 import json
@@ -59,7 +60,7 @@ def start(soffice, profile, pipe):
                 raise RuntimeError("soffice did not accept connections within 60 s")
             time.sleep(0.05)
     desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-    return office, desktop
+    return office, desktop, ctx
 
 
 LOAD = (prop("Hidden", True), prop("ReadOnly", True), prop("MacroExecutionMode", 0),  # NEVER_EXECUTE
@@ -67,13 +68,53 @@ LOAD = (prop("Hidden", True), prop("ReadOnly", True), prop("MacroExecutionMode",
         prop("Silent", True))
 
 
+CALC_DOCUMENT = "com.sun.star.sheet.SpreadsheetDocument"
+
+
 def open_document(desktop, path):
+    """The document in a hidden frame (with a view: what storing as PDF prints)."""
     doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(path), "_blank", 0, LOAD)
     if doc is None:
         raise RuntimeError("LibreOffice could not open the file")
     if hasattr(doc, "calculateAll"):
         doc.calculateAll()      # a hard recalculation, whatever the file's cached values say
     return doc
+
+
+class Loader:
+    """Documents only read for their values are loaded without a frame or a view (the same import and
+    recalculation, about a fifth less work per workbook); the filter is the one type detection chooses.
+    A file that is not detected as a spreadsheet is opened as before, in a hidden frame."""
+
+    def __init__(self, desktop, ctx):
+        self.desktop, self.ctx = desktop, ctx
+        self.detection = ctx.ServiceManager.createInstanceWithContext("com.sun.star.document.TypeDetection", ctx)
+        self.filters = {}     # type name -> its preferred filter when that filter imports into Calc, else None
+
+    def _filter(self, url):
+        type_name, _ = self.detection.queryTypeByDescriptor((prop("URL", url),), False)
+        if type_name not in self.filters:
+            filt = None
+            if type_name and self.detection.hasByName(type_name):
+                info = {p.Name: p.Value for p in self.detection.getByName(type_name)}
+                preferred = info.get("PreferredFilter") or ""
+                factory = self.ctx.ServiceManager.createInstanceWithContext("com.sun.star.document.FilterFactory",
+                                                                            self.ctx)
+                if preferred and factory.hasByName(preferred):
+                    service = {p.Name: p.Value for p in factory.getByName(preferred)}.get("DocumentService")
+                    filt = preferred if service == CALC_DOCUMENT else None
+            self.filters[type_name] = filt
+        return self.filters[type_name]
+
+    def values_document(self, path):
+        url = uno.systemPathToFileUrl(path)
+        filt = self._filter(url)
+        if filt is None:
+            return open_document(self.desktop, path)
+        doc = self.ctx.ServiceManager.createInstanceWithContext(CALC_DOCUMENT, self.ctx)
+        doc.load((prop("URL", url), prop("FilterName", filt)) + tuple(p for p in LOAD if p.Name != "Hidden"))
+        doc.calculateAll()      # a hard recalculation, whatever the file's cached values say
+        return doc
 
 
 def store(doc, dst, filter_name):
@@ -112,7 +153,8 @@ def read_values(doc):
 def main():
     soffice, profile, pipe = sys.argv[1:4]
     try:
-        office, desktop = start(soffice, profile, pipe)
+        office, desktop, ctx = start(soffice, profile, pipe)
+        loader = Loader(desktop, ctx)
     except Exception as exc:
         send({"ready": False, "error": str(exc).splitlines()[0] if str(exc) else type(exc).__name__})
         return 1
@@ -121,7 +163,8 @@ def main():
         for line in sys.stdin:
             request = json.loads(line)
             try:
-                doc = open_document(desktop, request["in"])
+                doc = (open_document(desktop, request["in"]) if request.get("out")
+                       else loader.values_document(request["in"]))
                 try:
                     if request.get("out"):
                         store(doc, request["out"], request["filter"])
