@@ -122,8 +122,9 @@ def store(doc, dst, filter_name):
 
 
 def read_values(doc):
-    """Every non-empty cell of every sheet: {sheet: [[row, col, value], ...]}, errors as their text."""
-    error_flag = uno.getConstantByName("com.sun.star.sheet.FormulaResult.ERROR")
+    """Every non-empty cell of every sheet: {sheet: [[row, col, value], ...]}, errors as their text. The data
+    array gives None exactly for a formula cell whose result is an error, so only those cells are asked for
+    their error (a query of every sheet's error cells cost as much as reading all its values)."""
     out = {}
     sheets = doc.getSheets()
     for k in range(sheets.getCount()):
@@ -139,13 +140,12 @@ def read_values(doc):
                 for c, (value, text) in enumerate(zip(values, texts)):
                     if value == "" and text == "":
                         continue
-                    cells.append([r, c, value])
-            errors = sheet.queryFormulaCells(error_flag)
-            for address in errors.getRangeAddresses():
-                for r in range(address.StartRow, address.EndRow + 1):
-                    for c in range(address.StartColumn, address.EndColumn + 1):
+                    if value is None:
                         cell = sheet.getCellByPosition(c, r)
-                        cells.append([r, c, {"error": cell.getError(), "text": cell.getString()}])
+                        code = cell.getError()
+                        if code:
+                            value = {"error": code, "text": cell.getString()}
+                    cells.append([r, c, value])
         out[sheet.getName()] = cells
     return out
 
