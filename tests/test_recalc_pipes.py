@@ -19,11 +19,8 @@ from recalc_cases import TEMPLATES, assert_matches, filled, random_sets
 def schedula_only(book: PythonWorkbook):
     """The loaded workbook calculated by schedula alone: the cells' own pipes back, no workbook plan."""
     loaded = book._loaded
-    swapped = [(a["function"], a["function"].func) for a in loaded.model.dsp.function_nodes.values()
-               if isinstance(getattr(a.get("function"), "func", None), pipes.FastPipe)]
     plan, loaded.plan = loaded.plan, None
-    for wrapper, fast in swapped:
-        wrapper.func = fast.original
+    swapped = pipes.restore_cells(loaded.model.dsp)
     try:
         yield
     finally:
@@ -105,7 +102,8 @@ def test_a_plan_that_does_not_reproduce_the_load_is_dropped(monkeypatch):
     monkeypatch.setattr(pipes, "_same", lambda a, b: False)
     book = PythonWorkbook(TEMPLATES / "fleet_management.xlsx")
     assert book._loaded.plan is None
-    cells = [a["function"] for a in book._loaded.model.dsp.function_nodes.values() if hasattr(a.get("function"), "func")]
+    cells = [a["function"] for a in book._loaded.model.dsp.function_nodes.values()
+             if hasattr(a.get("function"), "func")]
     assert cells and not any(isinstance(c.func, pipes.FastPipe) for c in cells)   # the cells' own pipes again
     layout = TemplateLayout(MODELS["fleet_management"])
     inputs = random_sets(MODELS["fleet_management"], 1, 5)[0]

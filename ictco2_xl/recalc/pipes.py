@@ -3,11 +3,11 @@
 `formulas` compiles every cell's formula into a small schedula ``DispatchPipe`` (a node per operator, function
 and reference) and a workbook into a dispatcher over its cells, and runs both through schedula's dispatcher
 machinery on every calculation: solution objects, a workflow graph with an edge per value, estimation
-bookkeeping. For our templates that bookkeeping is about two thirds of a calculation. A :class:`Plan` is the order
-schedula itself followed, recorded once per loaded workbook (a cell's compiled pipe; the workbook's dispatch of
-its own values): the same function objects called in the same order with the same arguments (the data nodes'
-values, their filters applied, NONE dropped, as schedula passes them). So the results are the engine's; only
-the scheduling is done here.
+bookkeeping. For our templates that bookkeeping is about two thirds of a calculation. A :class:`Plan` is the
+order schedula itself followed, recorded once per loaded workbook (a cell's compiled pipe; the workbook's
+dispatch of its own values): the same function objects called in the same order with the same arguments (the
+data nodes' values, their filters applied, NONE dropped, as schedula passes them). So the results are the
+engine's; only the scheduling is done here.
 
 A plan is made only where it is exactly what schedula does: any node attribute a plan does not model (input
 domains, callbacks, data nodes that wait for several estimations or have more than one, sub-dispatchers) keeps
@@ -47,12 +47,12 @@ def _plain_callable(fn) -> bool:
 class Plan:
     """Steps in schedula's order: ``(None, None, node, filters)`` sets a data node from its one estimation;
     ``(function, argument nodes, output nodes, filters)`` calls a function (None for an output schedula's run
-    did not set). ``known`` are the nodes with a value before the first step (inputs and defaults)."""
+    did not set). ``data`` are the data nodes it sets, in order."""
 
-    __slots__ = ("steps", "known", "data")
+    __slots__ = ("steps", "data")
 
-    def __init__(self, steps, known, data):
-        self.steps, self.known, self.data = steps, known, data
+    def __init__(self, steps, data):
+        self.steps, self.data = steps, data
 
     def run(self, values: dict, stop: threading.Event | None = None, given: dict | None = None) -> dict:
         """Every data node's value; ``values`` holds the inputs and defaults (and is filled in). ``given``:
@@ -84,47 +84,34 @@ class Plan:
         return values
 
 
-def plan(entries, nodes, known, why: list | None = None) -> Plan | None:
+def plan(entries, nodes, known) -> Plan | None:
     """The plan of schedula's executed ``entries`` ((node id, next nodes) in order) over ``nodes``, with the
-    nodes ``known`` before the first step; None when it uses anything a plan does not model (the reason is
-    appended to ``why``)."""
-    known, steps, producers, stepped = set(known), [], {}, []
-    done = set()
-
-    def refuse(reason, node_id):
-        if why is not None:
-            why.append(f"{reason}: {node_id}")
-        return None
+    nodes ``known`` before the first step; None when it uses anything a plan does not model."""
+    steps, producers, stepped, done = [], {}, [], set()
     for node_id, next_nodes in entries:
         if node_id is sh.START:
             done.add(node_id)         # schedula's start node, the input of constant formulas: its value is NONE
             continue
         attr = nodes.get(node_id)
-        if attr is None:
-            return refuse("not a node of the dispatcher", node_id)
+        if attr is None:              # not a node of this dispatcher
+            return None
         if attr["type"] == "data":
             made_by = producers.get(node_id, 0)
-            if set(attr) - _DATA_KEYS or attr["wait_inputs"]:
-                return refuse(f"a data node with {sorted(set(attr) - _DATA_KEYS) or 'wait_inputs'}", node_id)
-            if node_id in done or made_by > 1:
-                return refuse("a data node set twice or with several estimations", node_id)
-            if (made_by == 1) == (node_id in known):
-                return refuse("a data node with no estimation, or an input also computed", node_id)
             filters = tuple(attr.get("filters", ()))
-            if not all(_plain_callable(f) for f in filters):
-                return refuse("a filter that is a dispatcher", node_id)
+            if (set(attr) - _DATA_KEYS or attr["wait_inputs"]                # waits for several estimations
+                    or node_id in done or made_by > 1                       # set twice, several estimations
+                    or (made_by == 1) == (node_id in known)                 # none, or an input also computed
+                    or not all(_plain_callable(f) for f in filters)):
+                return None
             done.add(node_id)
             stepped.append(node_id)
             steps.append((None, None, node_id, filters))
         elif attr["type"] == "function":
             filters = tuple(attr.get("filters", ()))
-            if set(attr) - _FUNCTION_KEYS or not attr["wait_inputs"]:
-                return refuse(f"a function node with {sorted(set(attr) - _FUNCTION_KEYS) or 'no wait_inputs'}",
-                              node_id)
-            if not _plain_callable(attr["function"]) or not all(_plain_callable(f) for f in filters):
-                return refuse("a function or filter that is a dispatcher", node_id)
-            if not all(i in done for i in attr["inputs"]):
-                return refuse("a function run before its inputs", node_id)
+            if (set(attr) - _FUNCTION_KEYS or not attr["wait_inputs"] or not _plain_callable(attr["function"])
+                    or not all(_plain_callable(f) for f in filters)
+                    or not all(i in done for i in attr["inputs"])):         # run before its inputs
+                return None
             # schedula sets only the outputs its run reached (the pipe's next nodes)
             outputs = tuple(o if o in next_nodes else None for o in attr["outputs"])
             if all(o is None for o in outputs):
@@ -133,9 +120,9 @@ def plan(entries, nodes, known, why: list | None = None) -> Plan | None:
                 if o is not None:
                     producers[o] = producers.get(o, 0) + 1
             steps.append((attr["function"], tuple(attr["inputs"]), outputs, filters))
-        else:
-            return refuse(f"a {attr['type']} node", node_id)
-    return Plan(tuple(steps), frozenset(known), tuple(stepped))
+        else:                         # a sub-dispatcher or another kind of node
+            return None
+    return Plan(tuple(steps), tuple(stepped))
 
 
 class FastPipe:
@@ -175,21 +162,27 @@ def fast_pipe(pipe) -> FastPipe | None:
     return FastPipe(pipe, tuple(inputs), pipe.outputs[0], p, defaults)
 
 
-def speed_up_cells(dsp) -> tuple[int, int]:
-    """Give every formula cell of a loaded `formulas` model its plan; (cells planned, cells kept)."""
-    planned = kept = 0
+def _cell_wrappers(dsp):
     for attr in dsp.function_nodes.values():
         wrapper = attr.get("function")
-        inner = getattr(wrapper, "func", None)
-        if type(wrapper).__name__ != "CellWrapper" or not isinstance(inner, DispatchPipe):
-            continue
-        fast = fast_pipe(inner)
-        if fast is None:
-            kept += 1
-        else:
+        if type(wrapper).__name__ == "CellWrapper":
+            yield wrapper
+
+
+def speed_up_cells(dsp) -> None:
+    """Give every formula cell of a loaded `formulas` model that a plan can model its plan."""
+    for wrapper in _cell_wrappers(dsp):
+        fast = fast_pipe(wrapper.func) if isinstance(wrapper.func, DispatchPipe) else None
+        if fast is not None:
             wrapper.func = fast
-            planned += 1
-    return planned, kept
+
+
+def restore_cells(dsp) -> list[tuple[object, FastPipe]]:
+    """Every planned cell of ``dsp`` back on its own pipe; returns (cell wrapper, its plan) for each."""
+    restored = [(w, w.func) for w in _cell_wrappers(dsp) if isinstance(w.func, FastPipe)]
+    for wrapper, fast in restored:
+        wrapper.func = fast.original
+    return restored
 
 
 class WorkbookPlan:
@@ -218,34 +211,25 @@ class WorkbookPlan:
         return {k: values[k] for k in self.plan.data}   # data nodes only, as in schedula's solution
 
 
-def workbook_plan(dsp, solution, why: list | None = None, stop: threading.Event | None = None
-                  ) -> WorkbookPlan | None:
+def workbook_plan(dsp, solution, stop: threading.Event | None = None) -> WorkbookPlan | None:
     """The plan of a workbook's dispatch (``solution``: schedula's run of it with no inputs), checked to give
-    the same solution; None when it cannot be planned or gives anything else."""
+    the same solution, value for value and type for type; None when it cannot be planned or gives anything
+    else."""
     defaults = {k: v["value"] for k, v in dsp.default_values.items()}
     entries = []
     for task in solution._pipe:
         node_id = task[-1][0]
         if task[-1][1] is not solution:
-            return _refused(why, "a sub-dispatcher's step")
+            return None                   # a sub-dispatcher's step
         entries.append((node_id, solution.workflow.succ.get(node_id, {})))
-    p = plan(entries, dsp.nodes, defaults, why)
+    p = plan(entries, dsp.nodes, defaults)
     if p is None:
         return None
     replay = WorkbookPlan(p, defaults)
     got = replay.calculate({}, stop)
-    if got is None or set(got) != set(solution):
-        return _refused(why, "the replay does not set the nodes schedula set")
-    differ = [k for k in got if not _same(got[k], solution[k])]
-    if differ:
-        return _refused(why, f"the replay gives other values than schedula: {differ[0]}")
+    if got is None or set(got) != set(solution) or not all(_same(got[k], solution[k]) for k in got):
+        return None
     return replay
-
-
-def _refused(why, reason):
-    if why is not None:
-        why.append(reason)
-    return None
 
 
 def _same(a, b) -> bool:
