@@ -506,6 +506,44 @@ def test_uno_and_convert_give_the_same_values(tmp_path):
         assert {k: v for k, v in a.items() if k not in numbers} == {k: v for k, v in b.items() if k not in numbers}
 
 
+def _array_formula_workbook(path):
+    """A sheet whose last cells exist only as an array formula's range (openpyxl writes its first cell only)."""
+    from openpyxl.worksheet.formula import ArrayFormula
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Arr"
+    for r in range(1, 4):
+        ws.cell(r, 1, r)
+    ws["B1"] = '=IF(A1>0,"","x")'            # a formula giving an empty text: still a cell with a value
+    ws["D2"] = ArrayFormula("D2:E4", "=A1:A3*{1,2}")
+    wb.create_sheet("Empty")
+    wb.save(path)
+    return path
+
+
+def test_the_extents_a_scan_gives_cover_array_formula_ranges(tmp_path):
+    facts = scan(_array_formula_workbook(tmp_path / "arr.xlsx"))
+    assert facts.extents() == {"Arr": [4, 5], "Empty": [0, 0]}
+    assert scan(TEMPLATE).extents()["Calculation"][0] >= 8
+
+
+@with_soffice
+def test_uno_reads_the_same_values_from_the_scanned_extents_as_from_used_areas(tmp_path):
+    """The driver is told how far each sheet's cells reach (from our scan) instead of asking LibreOffice for
+    used areas: the same cells and values on every template and on array formulas that spill past the cells
+    the file writes."""
+    if soffice.uno_python() is None:
+        pytest.skip(f"python3-uno is not installed: {soffice.UNO_HINT}")
+    files = sorted((ROOT / "templates").glob("*.xlsx")) + [_array_formula_workbook(tmp_path / "arr.xlsx")]
+    with libreoffice.Session() as lo:
+        told = dict(lo.values_each(files))
+        asked = dict(lo.values_each(files, facts_for=lambda p: scan(p) and None))   # no extents: used areas
+    assert told == asked
+    arr = told[files[-1]]
+    assert [arr[("Arr", ref)] for ref in ("D2", "E2", "D4", "E4")] == [1, 2, 3, 6]
+    assert arr[("Arr", "B1")] == ""
+
+
 def test_uno_driver_runs_under_the_system_python_only():
     """The driver imports nothing from this package or the venv: the system Python runs it by path."""
     source = (ROOT / "ictco2_xl" / "recalc" / "uno_driver.py").read_text(encoding="utf-8")

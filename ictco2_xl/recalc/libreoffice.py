@@ -29,7 +29,7 @@ from typing import Callable, Iterable, Iterator
 
 from .errors import RecalcError
 from .limits import DEFAULT_LIMITS, Limits
-from .scan import Key, scan
+from .scan import Key, WorkbookScan, scan
 from .soffice import (CHUNK, FILTERS, INSTALL_HINT, UNO_HINT, Driver, LibreOfficeUnavailable, convert, error_text,
                       read_values, require_soffice, soffice_path, uno_python, values_from_uno)
 
@@ -183,9 +183,11 @@ class Session:
     @staticmethod
     def _job(path: Path, request: dict, facts_for) -> _Job:
         try:
-            facts_for(path)
+            facts = facts_for(path)
         except RecalcError as exc:
             return _Job(path, None, exc)
+        if "out" not in request and isinstance(facts, WorkbookScan):
+            request["areas"] = facts.extents()    # the driver reads these instead of asking for used areas
         return _Job(path, request)
 
     def values(self, path) -> dict[Key, object]:

@@ -67,6 +67,31 @@ class WorkbookScan:
         h.update(repr(sorted(self.formulas.items())).encode("utf-8", "surrogatepass"))
         return h.hexdigest()
 
+    def extents(self) -> dict[str, list[int]]:
+        """[rows, columns] that each sheet's cells reach (0, 0 for a sheet without any), the ranges of array
+        and shared formulas included: a recalculated value can only appear inside, so a reader need not ask
+        a spreadsheet for its used area (over UNO that costs more than reading the values). A sheet with a
+        reference this cannot read is left out (its reader then asks)."""
+        reach = {sheet: [0, 0] for sheet in self.sheets}
+        unknown = set()
+
+        def extend(sheet, ref):
+            m = _REF.match(ref.rpartition(":")[2].replace("$", ""))
+            if m is None or sheet not in reach:
+                unknown.add(sheet)
+                return
+            area = reach[sheet]
+            area[0], area[1] = max(area[0], int(m.group(2))), max(area[1], _column_index(m.group(1)))
+
+        for sheet, ref in self.constants:
+            extend(sheet, ref)
+        for (sheet, ref), (attrs, _) in self.formulas.items():
+            extend(sheet, ref)
+            spans = dict(attrs or ()).get("ref")
+            if spans:
+                extend(sheet, spans)
+        return {sheet: area for sheet, area in reach.items() if sheet not in unknown}
+
 
 def _local(name: str) -> str:
     """An element's or attribute's name without its prefix (files use the default namespace or a prefix)."""

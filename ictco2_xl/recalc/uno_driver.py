@@ -4,7 +4,8 @@ Debian's ``python3-uno`` is importable only by /usr/bin/python3, so ``libreoffic
 script there as a subprocess and speaks JSON lines with it over stdin/stdout:
 
     <- {"ready": true, "version": "7.4"}                       once soffice accepts connections
-    -> {"in": "/abs/in.xlsx"}                                   recalculate and read every value
+    -> {"in": "/abs/in.xlsx", "areas": {"Sheet1": [rows, cols]}}  recalculate and read every value
+                                                                 (areas optional: how far cells reach)
     <- {"ok": true, "sheets": {"Sheet1": [[row, col, value], ...]}}   (0-based; errors as
                                                                  {"error": code, "text": "#DIV/0!"})
     -> {"in": "/abs/in.xlsx", "out": "/abs/out.pdf", "filter": "calc_pdf_Export"}   recalculate and store
@@ -121,32 +122,47 @@ def store(doc, dst, filter_name):
     doc.storeToURL(uno.systemPathToFileUrl(dst), (prop("FilterName", filter_name), prop("Overwrite", True)))
 
 
-def read_values(doc):
-    """Every non-empty cell of every sheet: {sheet: [[row, col, value], ...]}, errors as their text. The data
-    array gives None exactly for a formula cell whose result is an error, so only those cells are asked for
-    their error (a query of every sheet's error cells cost as much as reading all its values)."""
+def read_values(doc, areas=None):
+    """Every non-empty cell of every sheet: {sheet: [[row, col, value], ...]}, errors as their text.
+
+    ``areas`` ({sheet: [rows, columns]}, from the caller's own reading of the file) says how far each
+    sheet's cells reach; a sheet not in it is asked for its used area (a cursor: two more objects over the
+    bridge, each costing more than reading the values). The data array gives None exactly for a formula cell
+    whose result is an error, so only those cells are asked for their error (a query of every sheet's error
+    cells cost as much as reading all its values)."""
     out = {}
     sheets = doc.getSheets()
-    for k in range(sheets.getCount()):
-        sheet = sheets.getByIndex(k)
-        cursor = sheet.createCursor()
-        cursor.gotoEndOfUsedArea(False)
-        end = cursor.getRangeAddress()
+    areas = areas or {}
+    for k, name in enumerate(sheets.getElementNames()):
+        sheet, rng, area = None, None, areas.get(name)
+        if area is not None:
+            rows, cols = area
+            try:
+                rng = sheets.getCellRangeByPosition(0, 0, cols - 1, rows - 1, k) if rows and cols else None
+            except Exception:  # beyond this LibreOffice's sheet size: ask for the used area instead
+                area = None
+        if area is None:
+            sheet = sheets.getByIndex(k)
+            cursor = sheet.createCursor()
+            cursor.gotoEndOfUsedArea(False)
+            end = cursor.getRangeAddress()
+            if end.EndRow >= 0 and end.EndColumn >= 0:
+                rng = sheet.getCellRangeByPosition(0, 0, end.EndColumn, end.EndRow)
         cells = []
-        if end.EndRow >= 0 and end.EndColumn >= 0:
-            area = sheet.getCellRangeByPosition(0, 0, end.EndColumn, end.EndRow)
-            data, formulas = area.getDataArray(), area.getFormulaArray()
+        if rng is not None:
+            data, formulas = rng.getDataArray(), rng.getFormulaArray()
             for r, (values, texts) in enumerate(zip(data, formulas)):
                 for c, (value, text) in enumerate(zip(values, texts)):
                     if value == "" and text == "":
                         continue
                     if value is None:
+                        sheet = sheet or sheets.getByIndex(k)
                         cell = sheet.getCellByPosition(c, r)
                         code = cell.getError()
                         if code:
                             value = {"error": code, "text": cell.getString()}
                     cells.append([r, c, value])
-        out[sheet.getName()] = cells
+        out[name] = cells
     return out
 
 
@@ -170,7 +186,7 @@ def main():
                         store(doc, request["out"], request["filter"])
                         send({"ok": True})
                     else:
-                        send({"ok": True, "sheets": read_values(doc)})
+                        send({"ok": True, "sheets": read_values(doc, request.get("areas"))})
                 finally:
                     doc.close(True)
             except Exception as exc:  # UNO raises its own exception types; report one line and go on
