@@ -528,17 +528,20 @@ def test_the_extents_a_scan_gives_cover_array_formula_ranges(tmp_path):
 
 
 @with_soffice
-def test_uno_reads_the_same_values_from_the_scanned_extents_as_from_used_areas(tmp_path):
+def test_uno_reads_the_same_values_from_the_scanned_extents_as_from_used_areas(libreoffice_session, tmp_path):
     """The driver is told how far each sheet's cells reach (from our scan) instead of asking LibreOffice for
-    used areas: the same cells and values on every template and on array formulas that spill past the cells
-    the file writes."""
-    if soffice.uno_python() is None:
+    used areas: the same cells and values on templates with the most sheets and cells and on array formulas
+    that spill past the cells the file writes (test_recalc_libreoffice compares every template's values with
+    the model's)."""
+    if libreoffice_session.method != "uno":
         pytest.skip(f"python3-uno is not installed: {soffice.UNO_HINT}")
-    files = sorted((ROOT / "templates").glob("*.xlsx")) + [_array_formula_workbook(tmp_path / "arr.xlsx")]
-    with libreoffice.Session() as lo:
-        told = dict(lo.values_each(files))
-        asked = dict(lo.values_each(files, facts_for=lambda p: scan(p) and None))   # no extents: used areas
+    files = [ROOT / "templates" / f"{name}.xlsx" for name in ("headline", "telework", "logistics_potential")]
+    files.append(_array_formula_workbook(tmp_path / "arr.xlsx"))
+    told = dict(libreoffice_session.values_each(files))
+    asked = dict(libreoffice_session.values_each(files, facts_for=lambda p: scan(p) and None))   # used areas
     assert told == asked
+    job = libreoffice.Session._job(files[-1], {"in": str(files[-1])}, scan)    # what the driver was told
+    assert job.request["areas"] == {"Arr": [4, 5], "Empty": [0, 0]}
     arr = told[files[-1]]
     assert [arr[("Arr", ref)] for ref in ("D2", "E2", "D4", "E4")] == [1, 2, 3, 6]
     assert arr[("Arr", "B1")] == ""
