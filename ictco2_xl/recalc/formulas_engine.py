@@ -141,17 +141,26 @@ def _plain(value):
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _cells(solution, sheet_names: Mapping[str, str]) -> dict[Key, object]:
+def _cells(solution, sheet_names: Mapping[str, str], known: dict | None = None) -> dict[Key, object]:
+    """Every cell of a solution's ranges: {(sheet, ref): value}. ``known`` (node -> (shape, keys)) keeps each
+    node's cell keys between calculations of one loaded workbook (its copies give the same nodes, with values
+    of the same shapes): spelling the keys out was most of this function's time."""
     out = {}
-    for ranges in solution.values():
+    known = {} if known is None else known
+    for node, ranges in solution.items():
         info = ranges.ranges[0] if getattr(ranges, "ranges", None) else {}
         if "sheet" not in info:
             continue
-        sheet = sheet_names.get(info["sheet"].upper(), info["sheet"])
-        top, left = int(info["r1"]), int(info["n1"])
-        for i, row in enumerate(np.atleast_2d(ranges.value)):
-            for j, value in enumerate(row):
-                out[(sheet, f"{column_letter(left + j)}{top + i}")] = _plain(value)
+        value = np.atleast_2d(ranges.value)
+        shape, keys = known.get(node, (None, None))
+        if shape != value.shape:
+            sheet = sheet_names.get(info["sheet"].upper(), info["sheet"])
+            top, left = int(info["r1"]), int(info["n1"])
+            keys = [(sheet, f"{column_letter(left + j)}{top + i}")
+                    for i in range(value.shape[0]) for j in range(value.shape[1])]
+            known[node] = value.shape, keys
+        for key, v in zip(keys, value.ravel().tolist()):
+            out[key] = _plain(v)
     return out
 
 
@@ -180,7 +189,8 @@ class _Loaded:
         self.constants = facts.constants
         self.nodes = self.model.dsp.nodes
         solution = self.model.calculate(stopper=stop)
-        self.own_values = _cells(solution, self.sheets)
+        self.keys = {}                                     # node -> (shape, cell keys), see _cells
+        self.own_values = _cells(solution, self.sheets, self.keys)
         self.plan, self.replayed = None, 0
         try:
             pipes.speed_up_cells(self.model.dsp)
@@ -221,7 +231,7 @@ class _Loaded:
             solution = self.model.calculate(inputs=inputs, stopper=stop)
         else:
             self.replayed += 1
-        return _cells(solution, self.sheets)
+        return _cells(solution, self.sheets, self.keys)
 
 
 def _as_loaded(value):
