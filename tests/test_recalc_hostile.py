@@ -537,8 +537,11 @@ def test_uno_reads_the_same_values_from_the_scanned_extents_as_from_used_areas(l
         pytest.skip(f"python3-uno is not installed: {soffice.UNO_HINT}")
     files = [ROOT / "templates" / f"{name}.xlsx" for name in ("headline", "telework", "logistics_potential")]
     files.append(_array_formula_workbook(tmp_path / "arr.xlsx"))
+    def checked_without_extents(path):      # the same refusals, but nothing the driver could be told
+        scan(path)
+
     told = dict(libreoffice_session.values_each(files))
-    asked = dict(libreoffice_session.values_each(files, facts_for=lambda p: scan(p) and None))   # used areas
+    asked = dict(libreoffice_session.values_each(files, facts_for=checked_without_extents))   # used areas
     assert told == asked
     job = libreoffice.Session._job(files[-1], {"in": str(files[-1])}, scan)    # what the driver was told
     assert job.request["areas"] == {"Arr": [4, 5], "Empty": [0, 0]}
