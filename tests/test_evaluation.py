@@ -97,6 +97,47 @@ def test_blanks_in_a_late_block_take_the_default():
         model.run({"tonnage_100t": tonnage})
 
 
+class _FailsOnNaN:
+    """An equation whose arithmetic raises on a NaN (numpy's never do; a user's function might)."""
+    names = ("x",)
+
+    def evaluate(self, env):
+        if np.isnan(env["x"]).any():
+            raise ZeroDivisionError("a NaN reached the arithmetic")
+        return env["x"] * 2
+
+    def evaluate_into(self, env, out):
+        return False
+
+
+def test_a_block_that_fails_in_its_arithmetic_before_its_check_is_unchecked_not_an_error():
+    # blocks are computed first and checked after: an error from an unchecked block must send the run to the
+    # full check (which names the bad element), never reach the caller
+    from types import SimpleNamespace
+    model = SimpleNamespace(steps=[SimpleNamespace(name="y", expr=_FailsOnNaN())])
+    x = np.ones(3 * blocks.BLOCK)
+    x[-1] = np.nan
+    with pytest.raises(blocks.Unchecked) as caught:
+        blocks.evaluate(model, {"x": x}, ["y"], x.shape, checks={"x": lambda b: not np.isnan(b).any()})
+    assert isinstance(caught.value.__cause__, ZeroDivisionError)
+    with pytest.raises(ZeroDivisionError):  # nothing to check: the error is the caller's to see
+        blocks.evaluate(model, {"x": x}, ["y"], x.shape)
+    good = np.ones(3 * blocks.BLOCK)
+    assert np.array_equal(blocks.evaluate(model, {"x": good}, ["y"], good.shape, checks={"x": lambda b: True})["y"],
+                          2 * good)
+
+
+def test_a_bad_value_in_any_block_fails_with_its_position_and_leaves_no_result():
+    model = get_model("enablement")
+    own = np.full(3 * blocks.BLOCK, 5.0)
+    for where, bad, rule in ((0, 0.0, "greater than 0"), (blocks.BLOCK + 7, -1.0, "greater than 0"),
+                             (own.size - 1, np.inf, "finite")):
+        values = own.copy()
+        values[where] = bad
+        with pytest.raises(InputError, match=rf"{rule}.*\(item {where + 1}\)"):
+            model(reduction_t=1.0, ict_own_emission_t=values)
+
+
 def test_year_checks():
     model = get_model("logistics_potential")
     years = np.tile(np.arange(2008, 2031, dtype=float), 30_000)

@@ -218,7 +218,7 @@ def run(model: Model, inputs: Mapping | None = None, factor_set=None, *, blank_a
 
 
 def _run_checking_blocks(model: Model, given: dict, fs: FactorSet, wanted: list[str]) -> Result | None:
-    """The run of big float64 arrays, each checked a block at a time just before that block is computed
+    """The run of big float64 arrays, each checked a block at a time just after that block is computed
     (while it is in the cache, so the check costs no extra pass over memory), or None when the run is not
     of that kind or any check fails: the caller then checks everything first, which finds the first
     problem in input order exactly as an element-by-element check would (or fills blanks)."""
