@@ -62,8 +62,8 @@ def evaluate(model: Model, env: dict, names: list[str], shape: tuple, block: int
     a test of one block (see :func:`.validation.block_check`), run on each block just after it is used:
     the arithmetic brings the inputs from memory once and the tests read them from the cache (measured
     over the 33 models at 10**6 rows: 4% faster than testing first, 12-19% for models of one or two
-    operations, none slower). A failed test, or an error in the
-    arithmetic on a block not yet tested, raises :class:`Unchecked`: nothing computed from it is kept."""
+    operations, none slower). A failed test, or an error in the arithmetic on a block not yet tested,
+    raises :class:`Unchecked`: nothing computed from it is kept."""
     steps = needed(model, names)
     shapes = {k: np.shape(v) for k, v in env.items() if isinstance(v, (np.ndarray, float, int, np.generic))}
     for s in steps:
